@@ -1,0 +1,58 @@
+//! Tool failures: I/O, bad flags, a missing site. Content problems are never
+//! errors of this kind; they are [`crate::diag::Diagnostic`]s.
+
+use std::path::PathBuf;
+
+/// A failure of the tool itself (exit code 2), as opposed to bad content.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Reading or writing a file failed.
+    #[error("{action} {path}: {source}")]
+    Io {
+        /// What was being done ("reading", "writing", …).
+        action: &'static str,
+        /// The path involved.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// No `kbgen.toml` in the chosen root.
+    #[error("no kbgen.toml in {0} (run `kbgen init` to create a knowledge base, or pass --root)")]
+    NotAKb(PathBuf),
+    /// The output directory would destroy or contain the sources.
+    #[error("refusing to write output to {path}: {reason}")]
+    UnsafeOutput {
+        /// The output directory asked for.
+        path: PathBuf,
+        /// Why it is refused.
+        reason: &'static str,
+    },
+    /// A file that must not be overwritten already exists.
+    #[error("{0} already exists; refusing to overwrite it")]
+    Exists(PathBuf),
+    /// A command-line value is not acceptable.
+    #[error("{0}")]
+    Usage(String),
+    /// A built-in template failed to compile or render (a bug in kbgen).
+    #[error("template {name}: {message}")]
+    Template {
+        /// Template name.
+        name: String,
+        /// Tera's message.
+        message: String,
+    },
+}
+
+impl Error {
+    /// Wraps an I/O error with what was being done and where.
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// Result alias for tool failures.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,230 @@
+//! Stage 1: walk `content/` in sorted order and read every file into a
+//! [`SourceFile`]. Problems that stop a file from being read at all (not
+//! UTF-8, too large, a symlink leaving the site, a misplaced file) become
+//! diagnostics here; nothing is parsed yet.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::error::{Error, Result};
+use crate::source::{Pos, SourceFile};
+
+/// What a file under `content/` is, judged by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// `<slug>.md`: front matter plus Markdown body.
+    MarkdownEntry,
+    /// `<slug>.yaml`: every field in YAML.
+    YamlEntry,
+    /// `_category.yaml`.
+    Category,
+}
+
+/// A content file that was read.
+#[derive(Debug, Clone)]
+pub struct LoadedFile {
+    /// What the file is.
+    pub kind: FileKind,
+    /// The category folder's name.
+    pub category: String,
+    /// The file stem (the entry slug; `_category` for category files).
+    pub stem: String,
+    /// The text.
+    pub file: SourceFile,
+}
+
+/// Everything read from `content/`.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Files in sorted path order.
+    pub files: Vec<LoadedFile>,
+    /// Problems found while reading.
+    pub diags: Diagnostics,
+}
+
+struct Candidate {
+    kind: FileKind,
+    category: String,
+    stem: String,
+    rel: String,
+    path: PathBuf,
+}
+
+/// Reads the content tree under `root/content`.
+pub fn load_content(root: &Path, max_file_size: u64) -> Result<Loaded> {
+    let content = root.join("content");
+    let mut loaded = Loaded::default();
+    if !content.is_dir() {
+        return Ok(loaded);
+    }
+    let real_root = root
+        .canonicalize()
+        .map_err(|e| Error::io("reading", root, e))?;
+    let mut candidates = Vec::new();
+    for item in WalkDir::new(&content)
+        .sort_by_file_name()
+        .follow_links(false)
+    {
+        let item = item.map_err(|e| {
+            let path = e.path().unwrap_or(&content).to_path_buf();
+            Error::io("reading", path, e.into())
+        })?;
+        if item.depth() == 0 {
+            continue;
+        }
+        let rel = rel_path(root, item.path());
+        if item.path_is_symlink() && !symlink_stays_inside(item.path(), &real_root) {
+            loaded.diags.push(
+                Diagnostic::file_error(&rel, "symbolic link points outside the site")
+                    .with_help("copy the file into content/ instead of linking to it"),
+            );
+            continue;
+        }
+        if item.file_type().is_dir() || is_dir_link(&item) {
+            if item.depth() > 1 {
+                loaded
+                    .diags
+                    .push(misplaced(&rel, "a folder nested inside a category"));
+            }
+            continue;
+        }
+        if let Some(c) = classify(item.path(), item.depth(), &rel, &mut loaded.diags) {
+            candidates.push(Candidate {
+                path: item.path().to_path_buf(),
+                rel,
+                ..c
+            });
+        }
+    }
+    let results: Vec<Result<LoadedFile, Diagnostic>> = candidates
+        .into_par_iter()
+        .map(|c| read_candidate(c, max_file_size))
+        .collect();
+    for r in results {
+        match r {
+            Ok(f) => loaded.files.push(f),
+            Err(d) => loaded.diags.push(d),
+        }
+    }
+    Ok(loaded)
+}
+
+fn is_dir_link(item: &walkdir::DirEntry) -> bool {
+    item.path_is_symlink() && item.path().is_dir()
+}
+
+fn symlink_stays_inside(path: &Path, real_root: &Path) -> bool {
+    path.canonicalize()
+        .map(|target| target.starts_with(real_root))
+        .unwrap_or(false)
+}
+
+/// Relative path with `/` separators.
+pub fn rel_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn misplaced(rel: &str, what: &str) -> Diagnostic {
+    Diagnostic::file_error(rel, format!("{what} is not part of the content layout"))
+        .with_help("entries live at content/<category>/<slug>.md or content/<category>/<slug>.yaml")
+}
+
+fn classify(path: &Path, depth: usize, rel: &str, diags: &mut Diagnostics) -> Option<Candidate> {
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    if name.starts_with('.') {
+        return None;
+    }
+    if depth != 2 {
+        if depth > 2 {
+            return None; // the nested folder itself was reported
+        }
+        diags.push(misplaced(rel, "a file directly under content/"));
+        return None;
+    }
+    let category = path.parent()?.file_name()?.to_string_lossy().into_owned();
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((s, e)) => (s.to_string(), e.to_string()),
+        None => (name.clone(), String::new()),
+    };
+    let kind = match (stem.as_str(), ext.as_str()) {
+        ("_category", "yaml") => FileKind::Category,
+        (_, "md") => FileKind::MarkdownEntry,
+        (_, "yaml") => FileKind::YamlEntry,
+        (_, "yml") => {
+            diags.push(
+                Diagnostic::file_error(rel, "entries use the .yaml extension, not .yml")
+                    .with_help(format!("rename it to {stem}.yaml")),
+            );
+            return None;
+        }
+        _ => {
+            diags.push(
+                Diagnostic {
+                    severity: crate::diag::Severity::Warning,
+                    ..Diagnostic::file_error(rel, "not an entry (.md or .yaml); ignored")
+                }
+                .with_help("put images and other files in static/"),
+            );
+            return None;
+        }
+    };
+    Some(Candidate {
+        kind,
+        category,
+        stem,
+        rel: String::new(),
+        path: PathBuf::new(),
+    })
+}
+
+fn read_candidate(c: Candidate, max_file_size: u64) -> Result<LoadedFile, Diagnostic> {
+    let meta = std::fs::metadata(&c.path)
+        .map_err(|e| Diagnostic::file_error(&c.rel, format!("cannot read file: {e}")))?;
+    if meta.len() > max_file_size {
+        return Err(Diagnostic::error(
+            &c.rel,
+            Pos::START,
+            format!(
+                "file is {} bytes, over the limit of {max_file_size}",
+                meta.len()
+            ),
+        )
+        .with_help("split the entry, or raise max_file_size in kbgen.toml"));
+    }
+    let bytes = std::fs::read(&c.path)
+        .map_err(|e| Diagnostic::file_error(&c.rel, format!("cannot read file: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| not_utf8(&c.rel, e))?;
+    if let Some(at) = text.find('\0') {
+        let f = SourceFile::new(c.rel.clone(), c.path.clone(), text[..at].to_string());
+        return Err(
+            Diagnostic::error(&c.rel, f.pos_of(at), "file contains a NUL byte")
+                .with_help("content files are text; remove the NUL byte (is this a binary file?)"),
+        );
+    }
+    Ok(LoadedFile {
+        kind: c.kind,
+        category: c.category,
+        stem: c.stem,
+        file: SourceFile::new(c.rel, c.path, text),
+    })
+}
+
+fn not_utf8(rel: &str, e: std::string::FromUtf8Error) -> Diagnostic {
+    let valid = e.utf8_error().valid_up_to();
+    let bytes = e.into_bytes();
+    let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+    let f = SourceFile::new(rel, PathBuf::new(), prefix);
+    Diagnostic::error(
+        rel,
+        f.pos_of(f.text.len()),
+        format!("file is not valid UTF-8 (invalid byte at offset {valid})"),
+    )
+    .with_help("save the file as UTF-8")
+}

@@ -1,0 +1,190 @@
+//! The whole pipeline for `check` and `build`: load → parse → validate →
+//! render → write, with every diagnostic of the run collected. Commands call
+//! [`run`] and only decide how to print the outcome.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::diag::{Diagnostics, Format};
+use crate::error::{Error, Result};
+use crate::load::{self, rel_path};
+use crate::model::{AssembleOptions, Kb, assemble};
+use crate::render::site::{RenderInput, RenderReport, plan, render_site};
+use crate::render::templates::Templates;
+use crate::source::SourceFile;
+use crate::write::{NullSink, Staging, check_output_dir};
+
+/// What a run should do after validating.
+#[derive(Debug, Clone)]
+pub enum Mode {
+    /// Validate and render without writing (`check`).
+    Check,
+    /// Validate, render and write to this directory (`build`).
+    Build {
+        /// Output directory.
+        out: PathBuf,
+    },
+}
+
+/// Options of a run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// The site root (holding `kbgen.toml`).
+    pub root: PathBuf,
+    /// Check or build.
+    pub mode: Mode,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Replaces `base_url` from the config.
+    pub base_url: Option<String>,
+}
+
+/// The result of a run.
+pub struct Outcome {
+    /// Every diagnostic.
+    pub diags: Diagnostics,
+    /// Texts of files that diagnostics point into, for snippets.
+    pub sources: BTreeMap<String, SourceFile>,
+    /// What was rendered, when rendering happened.
+    pub report: Option<RenderReport>,
+    /// The validated site, when validation passed.
+    pub kb: Option<Kb>,
+    /// Wall time of the run.
+    pub elapsed: Duration,
+}
+
+impl Outcome {
+    /// Renders the diagnostics in `format`.
+    pub fn render_diags(&self, format: Format, color: bool) -> String {
+        let refs = self.sources.iter().map(|(k, v)| (k.clone(), v)).collect();
+        crate::diag::render(&self.diags, &refs, format, color)
+    }
+}
+
+/// Reads `kbgen.toml` from `root`.
+pub fn read_config(root: &Path) -> Result<(SourceFile, std::result::Result<Config, Diagnostics>)> {
+    let path = root.join("kbgen.toml");
+    if !path.is_file() {
+        return Err(Error::NotAKb(root.to_path_buf()));
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io("reading", &path, e))?;
+    let file = SourceFile::new("kbgen.toml", path, text);
+    let parsed = Config::parse(&file).map_err(|ds| {
+        let mut d = Diagnostics::new();
+        d.extend(ds);
+        d
+    });
+    Ok((file, parsed))
+}
+
+/// Runs the pipeline.
+pub fn run(opts: &RunOptions) -> Result<Outcome> {
+    let start = Instant::now();
+    let root = &opts.root;
+    let (config_file, config) = read_config(root)?;
+    let mut outcome = Outcome {
+        diags: Diagnostics::new(),
+        sources: BTreeMap::new(),
+        report: None,
+        kb: None,
+        elapsed: Duration::ZERO,
+    };
+    let config = match config.map(|c| match &opts.base_url {
+        Some(u) => c.with_base_url(u).map_err(Error::Usage),
+        None => Ok(c),
+    }) {
+        Ok(c) => c?,
+        Err(d) => {
+            outcome.diags = d;
+            outcome
+                .sources
+                .insert(config_file.rel_path.clone(), config_file);
+            outcome.elapsed = start.elapsed();
+            return Ok(outcome);
+        }
+    };
+    if let Mode::Build { out } = &opts.mode {
+        check_output_dir(root, out)?;
+    }
+    let loaded = load::load_content(root, config.max_file_size)?;
+    let (kb, mut diags) = assemble(
+        config,
+        &loaded,
+        AssembleOptions {
+            include_drafts: opts.drafts,
+        },
+    );
+    let templates = match Templates::load(root) {
+        Ok(t) => Some(t),
+        Err(ds) => {
+            diags.extend(ds);
+            None
+        }
+    };
+    if let (false, Some(templates)) = (diags.has_errors(), templates) {
+        let report = render(&kb, &templates, root, &opts.mode, &mut diags)?;
+        outcome.report = report;
+    }
+    let wanted: BTreeSet<&str> = diags.sorted().iter().map(|d| d.file.as_str()).collect();
+    outcome.sources = loaded
+        .files
+        .into_iter()
+        .filter(|f| wanted.contains(f.file.rel_path.as_str()))
+        .map(|f| (f.file.rel_path.clone(), f.file))
+        .collect();
+    outcome.diags = diags;
+    outcome.kb = Some(kb);
+    outcome.elapsed = start.elapsed();
+    Ok(outcome)
+}
+
+fn static_files(root: &Path) -> BTreeSet<String> {
+    let dir = root.join("static");
+    walkdir::WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| rel_path(&dir, e.path()))
+        .collect()
+}
+
+fn render(
+    kb: &Kb,
+    templates: &Templates,
+    root: &Path,
+    mode: &Mode,
+    diags: &mut Diagnostics,
+) -> Result<Option<RenderReport>> {
+    let statics = static_files(root);
+    let extra = Vec::new();
+    let input = RenderInput {
+        kb,
+        templates,
+        static_files: &statics,
+        extra_files: extra,
+    };
+    match mode {
+        Mode::Check => {
+            let report = render_site(input, &NullSink)?;
+            diags.extend(report.diags.clone().into_vec());
+            Ok(Some(report))
+        }
+        Mode::Build { out } => {
+            let staging = Staging::begin(out)?;
+            let planned = plan(kb, &input.extra_files);
+            staging.create_dirs(planned.iter().map(String::as_str))?;
+            if root.join("static").is_dir() {
+                staging.copy_tree(&root.join("static"))?;
+            }
+            let report = render_site(input, &staging)?;
+            diags.extend(report.diags.clone().into_vec());
+            if !diags.has_errors() {
+                staging.commit()?;
+            }
+            Ok(Some(report))
+        }
+    }
+}

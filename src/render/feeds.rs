@@ -1,0 +1,207 @@
+//! Stage 4 support: files for crawlers, feed readers and scripts —
+//! `sitemap.xml` (split into an index past 50,000 URLs), `robots.txt`,
+//! `atom.xml` and `api/errors.json`. Built directly as strings: they are
+//! data formats, not themeable pages.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::model::{Date, Kb};
+
+/// Most URLs in one sitemap file (the sitemaps.org limit).
+pub const SITEMAP_LIMIT: usize = 50_000;
+/// Entries in the Atom feed.
+pub const FEED_LIMIT: usize = 50;
+
+/// Escapes text for XML content and attribute values.
+pub fn escape_xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 forbids are dropped rather than emitted.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The newest `updated` of all entries (the site's last change).
+pub fn newest(kb: &Kb) -> Option<Date> {
+    kb.entries.iter().map(|e| e.updated).max()
+}
+
+/// Every page URL path with its last modification, in a stable order.
+pub fn sitemap_urls(kb: &Kb) -> Vec<(String, Option<Date>)> {
+    let newest = newest(kb);
+    let mut urls = vec![(String::new(), newest)];
+    for c in &kb.categories {
+        let last = c.entries.iter().map(|&i| kb.entries[i].updated).max();
+        urls.push((format!("{}/", c.slug), last));
+    }
+    urls.extend(kb.entries.iter().map(|e| (e.path(), Some(e.updated))));
+    urls.push(("tags/".into(), newest));
+    for t in &kb.tags {
+        let last = t.entries.iter().map(|&i| kb.entries[i].updated).max();
+        urls.push((format!("tags/{}/", t.slug), last));
+    }
+    urls
+}
+
+/// The sitemap files: one `sitemap.xml`, or an index plus numbered parts.
+pub fn sitemaps(kb: &Kb) -> Vec<(String, String)> {
+    let urls = sitemap_urls(kb);
+    if urls.len() <= SITEMAP_LIMIT {
+        return vec![("sitemap.xml".into(), urlset(kb, &urls))];
+    }
+    let mut files = Vec::new();
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (n, chunk) in urls.chunks(SITEMAP_LIMIT).enumerate() {
+        let name = format!("sitemap-{}.xml", n + 1);
+        let _ = writeln!(
+            index,
+            "<sitemap><loc>{}</loc></sitemap>",
+            escape_xml(&kb.config.absolute(&name))
+        );
+        files.push((name, urlset(kb, chunk)));
+    }
+    index.push_str("</sitemapindex>\n");
+    files.insert(0, ("sitemap.xml".into(), index));
+    files
+}
+
+fn urlset(kb: &Kb, urls: &[(String, Option<Date>)]) -> String {
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (path, date) in urls {
+        let _ = write!(
+            s,
+            "<url><loc>{}</loc>",
+            escape_xml(&kb.config.absolute(path))
+        );
+        if let Some(d) = date {
+            let _ = write!(s, "<lastmod>{d}</lastmod>");
+        }
+        s.push_str("</url>\n");
+    }
+    s.push_str("</urlset>\n");
+    s
+}
+
+/// `robots.txt` allowing everything and naming the sitemap.
+pub fn robots(kb: &Kb) -> String {
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        kb.config.absolute("sitemap.xml")
+    )
+}
+
+/// The Atom feed of the most recently updated entries.
+pub fn atom(kb: &Kb) -> String {
+    let mut order: Vec<usize> = (0..kb.entries.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&kb.entries[a], &kb.entries[b]);
+        y.updated.cmp(&x.updated).then_with(|| x.id.cmp(&y.id))
+    });
+    let c = &kb.config;
+    let updated = newest(kb).map_or_else(|| "1970-01-01T00:00:00Z".into(), |d| d.rfc3339());
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
+    );
+    let _ = writeln!(s, " xml:lang=\"{}\">", escape_xml(&c.language));
+    let _ = writeln!(s, "<title>{}</title>", escape_xml(&c.title));
+    if !c.description.is_empty() {
+        let _ = writeln!(s, "<subtitle>{}</subtitle>", escape_xml(&c.description));
+    }
+    let _ = writeln!(
+        s,
+        "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        escape_xml(&c.absolute("atom.xml"))
+    );
+    let _ = writeln!(
+        s,
+        "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        escape_xml(&c.absolute(""))
+    );
+    let _ = writeln!(s, "<id>{}</id>", escape_xml(&c.absolute("")));
+    let _ = writeln!(s, "<updated>{updated}</updated>");
+    let _ = writeln!(s, "<author><name>{}</name></author>", escape_xml(&c.title));
+    let _ = writeln!(s, "<generator>kbgen</generator>");
+    for &i in order.iter().take(FEED_LIMIT) {
+        let e = &kb.entries[i];
+        let url = c.absolute(&e.path());
+        let cat = kb.category_of(e);
+        let _ = write!(
+            s,
+            "<entry>\n<title>{}</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<id>{}</id>\n<updated>{}</updated>\n<summary>{}</summary>\n<category term=\"{}\" label=\"{}\"/>\n</entry>\n",
+            escape_xml(&e.title),
+            escape_xml(&url),
+            escape_xml(&url),
+            e.updated.rfc3339(),
+            escape_xml(&e.description),
+            escape_xml(&cat.slug),
+            escape_xml(&cat.name),
+        );
+    }
+    s.push_str("</feed>\n");
+    s
+}
+
+#[derive(Serialize)]
+struct ApiEntry<'a> {
+    id: &'a str,
+    title: &'a str,
+    category: &'a str,
+    description: &'a str,
+    url: String,
+    signatures: Vec<String>,
+    tags: &'a [String],
+    updated: String,
+}
+
+#[derive(Serialize)]
+struct Api<'a> {
+    version: u32,
+    site: &'a str,
+    base_url: &'a str,
+    count: usize,
+    entries: Vec<ApiEntry<'a>>,
+}
+
+/// `api/errors.json`: every entry's id, title, category, description, URL,
+/// signatures, tags and date, sorted by id.
+pub fn api(kb: &Kb) -> String {
+    let entries: Vec<ApiEntry> = kb
+        .entries
+        .iter()
+        .map(|e| ApiEntry {
+            id: &e.id,
+            title: &e.title,
+            category: &e.category,
+            description: &e.description,
+            url: kb.config.absolute(&e.path()),
+            signatures: e.signatures.iter().map(|s| s.display()).collect(),
+            tags: &e.tags,
+            updated: e.updated.to_string(),
+        })
+        .collect();
+    let api = Api {
+        version: 1,
+        site: &kb.config.title,
+        base_url: &kb.config.base_url,
+        count: entries.len(),
+        entries,
+    };
+    let mut s = serde_json::to_string_pretty(&api).unwrap_or_default();
+    s.push('\n');
+    s
+}

@@ -1,0 +1,104 @@
+//! Stage 4 support: structured data for search engines (JSON-LD), embedded
+//! so that no content can close its `<script>` element.
+
+use serde_json::{Value, json};
+
+use crate::config::Config;
+use crate::model::{Category, Entry};
+
+/// Serialises JSON for a `<script type="application/ld+json">` element:
+/// `<`, `>`, `&` and the JS line separators are written as `\u` escapes, so
+/// `</script>` or `<!--` inside a string cannot end the element.
+pub fn script_json(v: &Value) -> String {
+    let s = serde_json::to_string(v).unwrap_or_else(|_| "{}".into());
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// WebSite block for the home page.
+pub fn website(config: &Config) -> Value {
+    json!({
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": config.title,
+        "description": config.description,
+        "url": config.absolute(""),
+        "inLanguage": config.language,
+    })
+}
+
+/// TechArticle block for an entry page.
+pub fn tech_article(config: &Config, e: &Entry, cat: &Category) -> Value {
+    let url = config.absolute(&e.path());
+    json!({
+        "@context": "https://schema.org",
+        "@type": "TechArticle",
+        "headline": e.title,
+        "description": e.description,
+        "dateModified": e.updated.to_string(),
+        "inLanguage": config.language,
+        "keywords": e.tags.join(", "),
+        "about": e.signatures.iter().map(|s| s.display()).collect::<Vec<_>>(),
+        "articleSection": cat.name,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "isPartOf": {"@type": "WebSite", "name": config.title, "url": config.absolute("")},
+    })
+}
+
+/// BreadcrumbList block: home › category › entry.
+pub fn breadcrumbs(config: &Config, e: &Entry, cat: &Category) -> Value {
+    json!({
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": 1, "name": config.title, "item": config.absolute("")},
+            {"@type": "ListItem", "position": 2, "name": cat.name, "item": config.absolute(&format!("{}/", cat.slug))},
+            {"@type": "ListItem", "position": 3, "name": e.title, "item": config.absolute(&e.path())},
+        ],
+    })
+}
+
+/// FAQPage block; `answers` are the rendered answers shown on the page.
+pub fn faq_page(e: &Entry, answers: &[String]) -> Value {
+    let items: Vec<Value> = e
+        .faq
+        .iter()
+        .zip(answers)
+        .map(|(f, a)| {
+            json!({
+                "@type": "Question",
+                "name": f.q,
+                "acceptedAnswer": {"@type": "Answer", "text": a},
+            })
+        })
+        .collect();
+    json!({
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "mainEntity": items,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_json_cannot_close_the_script() {
+        let s = script_json(&json!({"a": "</script><script>alert(1)</script><!--"}));
+        assert!(!s.contains('<'));
+        let back: Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(back["a"], "</script><script>alert(1)</script><!--");
+    }
+}

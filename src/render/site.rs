@@ -1,0 +1,730 @@
+//! Stage 4b: every output file of the site. The output plan (every path)
+//! is fixed first, so directories are created once and links can be
+//! checked against it; entry pages are then rendered in parallel and handed
+//! to the sink as soon as each is done.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::error::Result;
+use crate::model::assemble::alias_file;
+use crate::model::{Entry, Kb, Md, Part, Signature};
+use crate::render::context::*;
+use crate::render::feeds;
+use crate::render::highlight::Highlighter;
+use crate::render::markdown::{InternalLink, Markdown, PageIds, Rendered};
+use crate::render::seo;
+use crate::render::templates::Templates;
+use crate::write::Sink;
+
+/// Theme assets written to `assets/`.
+pub const ASSETS: &[(&str, &[u8])] = &[
+    (
+        "assets/kbgen.css",
+        include_bytes!("../../theme/static/kbgen.css"),
+    ),
+    (
+        "assets/kbgen.js",
+        include_bytes!("../../theme/static/kbgen.js"),
+    ),
+    (
+        "assets/highlight.css",
+        include_bytes!("../../theme/static/highlight.css"),
+    ),
+];
+
+const ENTRY_ROOT: &str = "../../";
+const RECENT_LIMIT: usize = 12;
+
+/// Ids the entry template uses; Markdown headings never take them.
+const RESERVED_IDS: &[&str] = &[
+    "main",
+    "signature",
+    "quick-fix",
+    "toc",
+    "meaning",
+    "why",
+    "causes",
+    "fixes",
+    "checks",
+    "steps",
+    "prevention",
+    "sources",
+    "related",
+    "faq",
+    "search-input",
+    "search-results",
+    "search-hint",
+];
+
+/// Section ids, headings and whether they are numbered, in page order.
+const SECTIONS: &[(&str, &str, bool)] = &[
+    ("meaning", "What this error means", false),
+    ("why", "Why this happens", false),
+    ("causes", "Common causes", false),
+    ("fixes", "Quick fixes", false),
+    ("checks", "Platform and tool-specific checks", false),
+    ("steps", "Step-by-step troubleshooting", true),
+    ("prevention", "How to prevent it", false),
+];
+
+/// What a render produced.
+#[derive(Debug, Default)]
+pub struct RenderReport {
+    /// HTML pages written.
+    pub pages: usize,
+    /// All files written (pages, feeds, assets, index).
+    pub files: usize,
+    /// Link-check and unsafe-link findings.
+    pub diags: Diagnostics,
+}
+
+/// Inputs that are not part of the knowledge base itself.
+pub struct RenderInput<'a> {
+    /// The validated site.
+    pub kb: &'a Kb,
+    /// Compiled templates.
+    pub templates: &'a Templates,
+    /// Files under `static/`, by output path, for the link check.
+    pub static_files: &'a BTreeSet<String>,
+    /// Extra generated files (search index) to write and link-check.
+    pub extra_files: Vec<(String, Vec<u8>)>,
+}
+
+/// Every output path the site will have, other than `static/` files.
+pub fn plan(kb: &Kb, extra: &[(String, Vec<u8>)]) -> BTreeSet<String> {
+    let mut p: BTreeSet<String> = [
+        "index.html",
+        "404.html",
+        "tags/index.html",
+        "robots.txt",
+        "atom.xml",
+        "api/errors.json",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    p.extend(ASSETS.iter().map(|(n, _)| n.to_string()));
+    p.extend(
+        kb.categories
+            .iter()
+            .map(|c| format!("{}/index.html", c.slug)),
+    );
+    p.extend(kb.entries.iter().map(|e| format!("{}/index.html", e.id)));
+    p.extend(
+        kb.tags
+            .iter()
+            .map(|t| format!("tags/{}/index.html", t.slug)),
+    );
+    p.extend(
+        kb.entries
+            .iter()
+            .flat_map(|e| e.aliases.iter().map(|a| alias_file(&a.value))),
+    );
+    p.extend(feeds::sitemaps(kb).into_iter().map(|(n, _)| n));
+    p.extend(extra.iter().map(|(n, _)| n.clone()));
+    p
+}
+
+/// Renders the whole site into `sink`.
+pub fn render_site(input: RenderInput, sink: &dyn Sink) -> Result<RenderReport> {
+    let kb = input.kb;
+    let highlighter = Highlighter::new();
+    let r = SiteRenderer {
+        kb,
+        templates: input.templates,
+        md: Markdown::new(kb.config.allow_html, &highlighter),
+        site: SiteView {
+            title: &kb.config.title,
+            description: &kb.config.description,
+            language: &kb.config.language,
+            base_url: &kb.config.base_url,
+            edit_url: kb.config.edit_url.as_deref(),
+        },
+    };
+    let planned = plan(kb, &input.extra_files);
+    let results: Vec<Result<EntryOutput>> = (0..kb.entries.len())
+        .into_par_iter()
+        .map(|i| {
+            let out = r.entry_page(i)?;
+            sink.put(
+                &format!("{}/index.html", kb.entries[i].id),
+                out.html.as_bytes(),
+            )?;
+            Ok(out)
+        })
+        .collect();
+    let mut report = RenderReport::default();
+    let mut anchors: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut links = Vec::new();
+    for (i, res) in results.into_iter().enumerate() {
+        let out = res?;
+        anchors.insert(format!("{}/index.html", kb.entries[i].id), out.ids);
+        links.push((i, out.links, out.unsafe_links));
+        report.pages += 1;
+    }
+    for (i, found, unsafe_links) in links {
+        check_links(
+            kb,
+            i,
+            &found,
+            &planned,
+            input.static_files,
+            &anchors,
+            &mut report.diags,
+        );
+        for (md_pos, l) in unsafe_links {
+            let e = &kb.entries[i];
+            report.diags.push(
+                Diagnostic::warning(&e.file, md_pos.shifted(l.line), format!("link `{}` uses a scheme that is not http, https or mailto; it is shown as text", l.dest))
+                    .with_help("link to an https:// page or a page of this site"),
+            );
+        }
+    }
+    report.pages += r.list_pages(sink)?;
+    for (path, bytes) in ASSETS {
+        sink.put(path, bytes)?;
+    }
+    let mut data: Vec<(String, Vec<u8>)> = vec![
+        ("robots.txt".into(), feeds::robots(kb).into_bytes()),
+        ("atom.xml".into(), feeds::atom(kb).into_bytes()),
+        ("api/errors.json".into(), feeds::api(kb).into_bytes()),
+    ];
+    data.extend(
+        feeds::sitemaps(kb)
+            .into_iter()
+            .map(|(n, s)| (n, s.into_bytes())),
+    );
+    data.extend(input.extra_files);
+    for (path, bytes) in &data {
+        sink.put(path, bytes)?;
+    }
+    report.files = report.pages + ASSETS.len() + data.len();
+    Ok(report)
+}
+
+struct EntryOutput {
+    html: String,
+    ids: BTreeSet<String>,
+    links: Vec<(crate::source::Pos, InternalLink)>,
+    unsafe_links: Vec<(crate::source::Pos, InternalLink)>,
+}
+
+struct SiteRenderer<'a> {
+    kb: &'a Kb,
+    templates: &'a Templates,
+    md: Markdown<'a>,
+    site: SiteView<'a>,
+}
+
+/// Collects rendered Markdown and where its links were.
+#[derive(Default)]
+struct Collected {
+    links: Vec<(crate::source::Pos, InternalLink)>,
+    unsafe_links: Vec<(crate::source::Pos, InternalLink)>,
+}
+
+impl Collected {
+    fn take(&mut self, md: &Md, r: Rendered) -> String {
+        self.links
+            .extend(r.internal_links.into_iter().map(|l| (md.pos, l)));
+        self.unsafe_links
+            .extend(r.unsafe_links.into_iter().map(|l| (md.pos, l)));
+        r.html
+    }
+}
+
+/// Signature parts for display.
+pub fn signature_view(s: &Signature) -> SignatureView<'_> {
+    SignatureView {
+        text: s.display(),
+        parts: s
+            .parts
+            .iter()
+            .map(|p| match p {
+                Part::Lit(t) => PartView {
+                    text: t.as_str().into(),
+                    var: false,
+                },
+                Part::Var(n) => PartView {
+                    text: format!("{{{n}}}").into(),
+                    var: true,
+                },
+            })
+            .collect(),
+    }
+}
+
+impl<'a> SiteRenderer<'a> {
+    fn card(&self, i: usize) -> CardView<'a> {
+        let e: &'a Entry = &self.kb.entries[i];
+        CardView {
+            title: &e.title,
+            url: e.path(),
+            category: &self.kb.category_of(e).name,
+            description: &e.description,
+            signature: e.signatures[0].display(),
+            updated: e.updated.to_string(),
+        }
+    }
+
+    fn meta(
+        &self,
+        root: &str,
+        path: &str,
+        title: String,
+        description: &str,
+        og_type: &'static str,
+    ) -> PageMeta {
+        PageMeta {
+            root: root.to_string(),
+            canonical: self.kb.config.absolute(path),
+            title,
+            description: description.to_string(),
+            og_type,
+            json_ld: Vec::new(),
+            noindex: false,
+        }
+    }
+
+    fn entry_page(&self, i: usize) -> Result<EntryOutput> {
+        let kb = self.kb;
+        let e = &kb.entries[i];
+        let cat = kb.category_of(e);
+        let mut ids = PageIds::with_reserved(RESERVED_IDS);
+        let mut col = Collected::default();
+        let mut sections = Vec::new();
+        for &(id, title, ordered) in SECTIONS {
+            let (html, items) = match id {
+                "meaning" => (e.meaning.as_ref(), &[][..]),
+                "why" => (e.why.as_ref(), &[][..]),
+                "causes" => (None, &e.causes[..]),
+                "fixes" => (None, &e.fixes[..]),
+                "checks" => (None, &e.checks[..]),
+                "steps" => (None, &e.steps[..]),
+                _ => (None, &e.prevention[..]),
+            };
+            let html = html.map(|m| col.take(m, self.md.block(&m.text, &mut ids, ENTRY_ROOT)));
+            let items: Vec<String> = items
+                .iter()
+                .map(|m| {
+                    let r = self.md.block(&m.text, &mut ids, ENTRY_ROOT);
+                    unwrap_single_paragraph(col.take(m, r))
+                })
+                .collect();
+            if html.is_some() || !items.is_empty() {
+                sections.push(SectionView {
+                    id,
+                    title,
+                    html,
+                    items,
+                    ordered,
+                });
+            }
+        }
+        let quick_fix = e
+            .quick_fix
+            .as_ref()
+            .map(|q| col.take(q, self.md.inline(&q.text, ENTRY_ROOT)));
+        let sources = e
+            .sources
+            .iter()
+            .map(|s| SourceView {
+                title: &s.title,
+                url: s.url.as_deref(),
+                url_text: &s.url_text,
+                note: s
+                    .note
+                    .as_ref()
+                    .map(|n| col.take(n, self.md.inline(&n.text, ENTRY_ROOT))),
+            })
+            .collect();
+        let answers: Vec<String> = e
+            .faq
+            .iter()
+            .map(|f| col.take(&f.a, self.md.block(&f.a.text, &mut ids, ENTRY_ROOT)))
+            .collect();
+        let mut toc: Vec<TocItem> = sections
+            .iter()
+            .map(|s| TocItem {
+                id: s.id,
+                title: s.title,
+            })
+            .collect();
+        for (present, id, title) in [
+            (!e.sources.is_empty(), "sources", "Sources checked"),
+            (!kb.related[i].is_empty(), "related", "Related errors"),
+            (!e.faq.is_empty(), "faq", "FAQ"),
+        ] {
+            if present {
+                toc.push(TocItem { id, title });
+            }
+        }
+        if toc.len() < 4 {
+            toc.clear();
+        }
+        let mut page = self.meta(
+            ENTRY_ROOT,
+            &e.path(),
+            format!("{} · {}", e.title, kb.config.title),
+            &e.description,
+            "article",
+        );
+        page.json_ld
+            .push(seo::script_json(&seo::tech_article(&kb.config, e, cat)));
+        page.json_ld
+            .push(seo::script_json(&seo::breadcrumbs(&kb.config, e, cat)));
+        if !e.faq.is_empty() {
+            page.json_ld
+                .push(seo::script_json(&seo::faq_page(e, &answers)));
+        }
+        let view = EntryView {
+            id: &e.id,
+            title: &e.title,
+            description: &e.description,
+            category: NamedLink {
+                name: &cat.name,
+                url: format!("{}/", cat.slug),
+            },
+            updated: e.updated.to_string(),
+            updated_human: e.updated.human(),
+            signatures: e.signatures.iter().map(signature_view).collect(),
+            quick_fix,
+            sections,
+            sources,
+            related: kb.related[i].iter().map(|&j| self.card(j)).collect(),
+            faq: e
+                .faq
+                .iter()
+                .zip(answers)
+                .map(|(f, a)| FaqView { q: &f.q, a })
+                .collect(),
+            tags: e
+                .tags
+                .iter()
+                .map(|t| NamedLink {
+                    name: t,
+                    url: format!("tags/{}/", crate::model::slug::slugify(t)),
+                })
+                .collect(),
+            edit_url: kb.config.edit_url.as_ref().map(|u| edit_link(u, &e.file)),
+            toc,
+        };
+        let html = self.templates.render(
+            "entry.html",
+            &EntryPage {
+                site: &self.site,
+                page,
+                entry: view,
+            },
+        )?;
+        Ok(EntryOutput {
+            ids: ids_in(&html),
+            html,
+            links: col.links,
+            unsafe_links: col.unsafe_links,
+        })
+    }
+
+    fn list_pages(&self, sink: &dyn Sink) -> Result<usize> {
+        let kb = self.kb;
+        let mut n = 0;
+        let mut put = |path: &str, html: String| -> Result<()> {
+            n += 1;
+            sink.put(path, html.as_bytes())
+        };
+        put("index.html", self.home()?)?;
+        for c in &kb.categories {
+            let mut page = self.meta(
+                "../",
+                &format!("{}/", c.slug),
+                format!("{} errors · {}", c.name, kb.config.title),
+                &c.description,
+                "website",
+            );
+            if page.description.is_empty() {
+                page.description = format!("Troubleshooting entries for {} errors.", c.name);
+            }
+            let ctx = ListPage {
+                site: &self.site,
+                page,
+                name: &c.name,
+                description: &c.description,
+                homepage: c.homepage.as_deref(),
+                entries: c.entries.iter().map(|&i| self.card(i)).collect(),
+            };
+            put(
+                &format!("{}/index.html", c.slug),
+                self.templates.render("category.html", &ctx)?,
+            )?;
+        }
+        for t in &kb.tags {
+            let desc = format!("Errors tagged {} in {}.", t.name, kb.config.title);
+            let page = self.meta(
+                "../../",
+                &format!("tags/{}/", t.slug),
+                format!("Tagged {} · {}", t.name, kb.config.title),
+                &desc,
+                "website",
+            );
+            let ctx = ListPage {
+                site: &self.site,
+                page,
+                name: &t.name,
+                description: "",
+                homepage: None,
+                entries: t.entries.iter().map(|&i| self.card(i)).collect(),
+            };
+            put(
+                &format!("tags/{}/index.html", t.slug),
+                self.templates.render("tag.html", &ctx)?,
+            )?;
+        }
+        let tags = TagsPage {
+            site: &self.site,
+            page: self.meta(
+                "../",
+                "tags/",
+                format!("Tags · {}", kb.config.title),
+                &format!("All tags of {}.", kb.config.title),
+                "website",
+            ),
+            tags: kb
+                .tags
+                .iter()
+                .map(|t| TagSummary {
+                    name: &t.name,
+                    url: format!("tags/{}/", t.slug),
+                    count: t.entries.len(),
+                })
+                .collect(),
+        };
+        put(
+            "tags/index.html",
+            self.templates.render("tags.html", &tags)?,
+        )?;
+        let mut nf = self.meta(
+            &format!("{}/", kb.config.base_url),
+            "404.html",
+            format!("Page not found · {}", kb.config.title),
+            "No page at this address.",
+            "website",
+        );
+        nf.noindex = true;
+        put(
+            "404.html",
+            self.templates.render(
+                "404.html",
+                &SimplePage {
+                    site: &self.site,
+                    page: nf,
+                    target: None,
+                    target_title: None,
+                },
+            )?,
+        )?;
+        for e in &kb.entries {
+            for a in &e.aliases {
+                let file = alias_file(&a.value);
+                let depth = file.matches('/').count();
+                let root = "../".repeat(depth);
+                let mut page =
+                    self.meta(&root, &e.path(), e.title.clone(), &e.description, "website");
+                page.noindex = true;
+                let ctx = SimplePage {
+                    site: &self.site,
+                    page,
+                    target: Some(format!("{root}{}", e.path())),
+                    target_title: Some(&e.title),
+                };
+                put(&file, self.templates.render("alias.html", &ctx)?)?;
+            }
+        }
+        Ok(n)
+    }
+
+    fn home(&self) -> Result<String> {
+        let kb = self.kb;
+        let mut cats: Vec<&crate::model::Category> = kb.categories.iter().collect();
+        cats.sort_by(|a, b| {
+            a.name
+                .to_lowercase()
+                .cmp(&b.name.to_lowercase())
+                .then(a.slug.cmp(&b.slug))
+        });
+        let mut recent: Vec<usize> = (0..kb.entries.len()).collect();
+        recent.sort_by(|&a, &b| {
+            let (x, y) = (&kb.entries[a], &kb.entries[b]);
+            y.updated.cmp(&x.updated).then_with(|| x.id.cmp(&y.id))
+        });
+        let description = if kb.config.description.is_empty() {
+            kb.config.title.clone()
+        } else {
+            kb.config.description.clone()
+        };
+        let mut page = self.meta("./", "", kb.config.title.clone(), &description, "website");
+        page.json_ld
+            .push(seo::script_json(&seo::website(&kb.config)));
+        let ctx = HomePage {
+            site: &self.site,
+            page,
+            categories: cats
+                .iter()
+                .map(|c| CategorySummary {
+                    name: &c.name,
+                    url: format!("{}/", c.slug),
+                    description: &c.description,
+                    count: c.entries.len(),
+                })
+                .collect(),
+            recent: recent
+                .into_iter()
+                .take(RECENT_LIMIT)
+                .map(|i| self.card(i))
+                .collect(),
+            entry_count: kb.entries.len(),
+        };
+        self.templates.render("index.html", &ctx)
+    }
+}
+
+/// `<p>text</p>` → `text` for list items that are one paragraph.
+fn unwrap_single_paragraph(html: String) -> String {
+    let t = html.trim_end();
+    match t.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => html,
+    }
+}
+
+fn edit_link(prefix: &str, file: &str) -> String {
+    if prefix.ends_with('/') {
+        format!("{prefix}{file}")
+    } else {
+        format!("{prefix}/{file}")
+    }
+}
+
+/// Every `id="…"` in a page, for anchor checks.
+fn ids_in(html: &str) -> BTreeSet<String> {
+    html.match_indices(" id=\"")
+        .filter_map(|(i, m)| {
+            let rest = &html[i + m.len()..];
+            rest.find('"').map(|end| rest[..end].to_string())
+        })
+        .collect()
+}
+
+/// Resolves a link written on the entry page `from` (`git/x/`) to an output
+/// file and fragment; `None` when it climbs above the site root.
+fn resolve(from: &str, dest: &str) -> Option<(String, Option<String>)> {
+    let (path, frag) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f.to_string())),
+        None => (dest, None),
+    };
+    let path = path.split('?').next().unwrap_or("");
+    if path.is_empty() {
+        return Some((format!("{from}index.html"), frag));
+    }
+    let mut segs: Vec<&str> = if path.starts_with('/') {
+        Vec::new()
+    } else {
+        from.split('/').filter(|s| !s.is_empty()).collect()
+    };
+    for s in path.split('/') {
+        match s {
+            "" | "." => {}
+            ".." => {
+                segs.pop()?;
+            }
+            s => segs.push(s),
+        }
+    }
+    let joined = segs.join("/");
+    let file = if path.ends_with('/') || joined.is_empty() {
+        if joined.is_empty() {
+            "index.html".to_string()
+        } else {
+            format!("{joined}/index.html")
+        }
+    } else {
+        joined
+    };
+    Some((file, frag))
+}
+
+fn check_links(
+    kb: &Kb,
+    i: usize,
+    links: &[(crate::source::Pos, InternalLink)],
+    planned: &BTreeSet<String>,
+    static_files: &BTreeSet<String>,
+    anchors: &BTreeMap<String, BTreeSet<String>>,
+    diags: &mut Diagnostics,
+) {
+    let e = &kb.entries[i];
+    for (pos, l) in links {
+        let at = pos.shifted(l.line);
+        let problem = match resolve(&e.path(), &l.dest) {
+            None => Some("it points above the site root".to_string()),
+            Some((file, frag)) => {
+                let dir_index = format!("{file}/index.html");
+                let target = if planned.contains(&file) || static_files.contains(&file) {
+                    Some(file)
+                } else if planned.contains(&dir_index) {
+                    Some(dir_index)
+                } else {
+                    None
+                };
+                match (target, frag) {
+                    (None, _) => Some("no page or file of the site is there".to_string()),
+                    (Some(t), Some(f)) if !f.is_empty() => match anchors.get(&t) {
+                        Some(ids) if !ids.contains(&f) => {
+                            Some(format!("the page has no heading or element with id `{f}`"))
+                        }
+                        _ => None,
+                    },
+                    _ => None,
+                }
+            }
+        };
+        if let Some(why) = problem {
+            diags.push(
+                Diagnostic::error(&e.file, at, format!("broken internal link `{}`: {why}", l.dest))
+                    .with_help("link to an entry as `/category/slug/` (optionally with `#section`), or fix the path"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_relative_and_absolute_links() {
+        assert_eq!(
+            resolve("git/x/", "/docker/y/"),
+            Some(("docker/y/index.html".into(), None))
+        );
+        assert_eq!(
+            resolve("git/x/", "../y/#fix"),
+            Some(("git/y/index.html".into(), Some("fix".into())))
+        );
+        assert_eq!(
+            resolve("git/x/", "#why"),
+            Some(("git/x/index.html".into(), Some("why".into())))
+        );
+        assert_eq!(
+            resolve("git/x/", "../../"),
+            Some(("index.html".into(), None))
+        );
+        assert_eq!(resolve("git/x/", "../../../etc"), None);
+        assert_eq!(
+            resolve("git/x/", "/img/a.png"),
+            Some(("img/a.png".into(), None))
+        );
+    }
+}

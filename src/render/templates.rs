@@ -1,0 +1,130 @@
+//! Stage 4 support: the Tera environment. Built-in templates are embedded
+//! under `builtin/`; a file of the same name in the site's `templates/`
+//! replaces one (Tera's fallback prefixes resolve `entry.html` to the site's
+//! file first, then to `builtin/entry.html`).
+
+use std::path::Path;
+
+use tera::{Context, Tera};
+
+use crate::diag::Diagnostic;
+use crate::error::Error;
+use crate::load::rel_path;
+
+/// The built-in templates, by name.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../theme/templates/base.html")),
+    (
+        "search.html",
+        include_str!("../../theme/templates/search.html"),
+    ),
+    (
+        "index.html",
+        include_str!("../../theme/templates/index.html"),
+    ),
+    (
+        "entry.html",
+        include_str!("../../theme/templates/entry.html"),
+    ),
+    (
+        "category.html",
+        include_str!("../../theme/templates/category.html"),
+    ),
+    ("tag.html", include_str!("../../theme/templates/tag.html")),
+    ("tags.html", include_str!("../../theme/templates/tags.html")),
+    ("card.html", include_str!("../../theme/templates/card.html")),
+    ("404.html", include_str!("../../theme/templates/404.html")),
+    (
+        "alias.html",
+        include_str!("../../theme/templates/alias.html"),
+    ),
+];
+
+const PREFIX: &str = "builtin/";
+
+/// Compiled templates for one build.
+pub struct Templates {
+    tera: Tera,
+}
+
+impl Templates {
+    /// Loads the built-ins and the overrides in `root/templates`. A broken
+    /// override is a diagnostic naming its file.
+    pub fn load(root: &Path) -> Result<Templates, Vec<Diagnostic>> {
+        let mut tera = Tera::new();
+        tera.set_fallback_prefixes([PREFIX])
+            .map_err(|e| vec![Diagnostic::file_error("templates", e.to_string())])?;
+        let builtins = BUILTIN.iter().map(|(n, s)| (format!("{PREFIX}{n}"), *s));
+        let overrides = read_overrides(root)?;
+        let all: Vec<(String, String)> = builtins
+            .map(|(n, s)| (n, s.to_string()))
+            .chain(overrides.iter().map(|(n, s, _)| (n.clone(), s.clone())))
+            .collect();
+        if let Err(e) = tera.add_raw_templates(all) {
+            let file = overrides
+                .iter()
+                .find(|(n, _, _)| e.to_string().contains(n.as_str()))
+                .map_or_else(|| "templates".to_string(), |(_, _, rel)| rel.clone());
+            return Err(vec![
+                Diagnostic::file_error(&file, format!("template does not compile: {}", error_chain(&e)))
+                    .with_help("fix the Tera syntax; the built-in templates in kbgen's theme/templates show the expected variables"),
+            ]);
+        }
+        Ok(Templates { tera })
+    }
+
+    /// Renders template `name` with a serialisable context.
+    pub fn render<T: serde::Serialize>(&self, name: &str, ctx: &T) -> Result<String, Error> {
+        let context = Context::from_serialize(ctx).map_err(|e| template_error(name, &e))?;
+        self.tera
+            .render(name, &context)
+            .map_err(|e| template_error(name, &e))
+    }
+}
+
+fn template_error(name: &str, e: &tera::Error) -> Error {
+    Error::Template {
+        name: name.to_string(),
+        message: error_chain(e),
+    }
+}
+
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(inner) = cur {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        cur = inner.source();
+    }
+    s
+}
+
+fn read_overrides(root: &Path) -> Result<Vec<(String, String, String)>, Vec<Diagnostic>> {
+    let dir = root.join("templates");
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    let mut diags = Vec::new();
+    for item in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        let Ok(item) = item else { continue };
+        if !item.file_type().is_file() {
+            continue;
+        }
+        let rel = rel_path(root, item.path());
+        let name = rel_path(&dir, item.path());
+        match std::fs::read_to_string(item.path()) {
+            Ok(text) => out.push((name, text, rel)),
+            Err(e) => diags.push(Diagnostic::file_error(
+                &rel,
+                format!("cannot read template: {e}"),
+            )),
+        }
+    }
+    if diags.is_empty() {
+        Ok(out)
+    } else {
+        Err(diags)
+    }
+}

@@ -1,0 +1,229 @@
+//! Stage 5: output files onto disk without ever leaving a half-written
+//! site. Everything goes into a fresh directory next to the target; only
+//! when the whole build succeeded is it renamed into place (the previous
+//! output is moved aside first and removed after). A failed or abandoned
+//! build removes its temporary directory and leaves the old output as it was.
+
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::error::{Error, Result};
+
+/// Where rendered files go.
+pub trait Sink: Sync {
+    /// Stores one file at a relative `/`-separated path.
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()>;
+}
+
+/// Discards output (used by `check`, which renders to validate links).
+pub struct NullSink;
+
+impl Sink for NullSink {
+    fn put(&self, _: &str, _: &[u8]) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// Keeps output in memory (tests and `serve`).
+#[derive(Default)]
+pub struct MemorySink {
+    /// Files written, by path.
+    pub files: Mutex<std::collections::BTreeMap<String, Vec<u8>>>,
+}
+
+impl Sink for MemorySink {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        self.files
+            .lock()
+            .expect("no thread panicked while holding the lock")
+            .insert(path.to_string(), bytes.to_vec());
+        Ok(())
+    }
+}
+
+/// A build in progress into a temporary directory beside the target.
+pub struct Staging {
+    target: PathBuf,
+    temp: PathBuf,
+    committed: bool,
+}
+
+/// Refuses output directories that would destroy the site's sources.
+pub fn check_output_dir(root: &Path, out: &Path) -> Result<()> {
+    let refuse = |reason| {
+        Err(Error::UnsafeOutput {
+            path: out.to_path_buf(),
+            reason,
+        })
+    };
+    let abs_out = absolute(out);
+    let abs_root = absolute(root);
+    if abs_out.parent().is_none() {
+        return refuse("it is the filesystem root");
+    }
+    if abs_root.starts_with(&abs_out) {
+        return refuse("it contains the site itself (kbgen.toml and content/ would be deleted)");
+    }
+    for keep in ["content", "templates", "static", "kbgen.toml"] {
+        if abs_out.starts_with(abs_root.join(keep)) {
+            return refuse("it is inside the site's sources");
+        }
+    }
+    Ok(())
+}
+
+/// Makes a path absolute and removes `.`/`..` lexically (the directory may
+/// not exist yet, so it cannot be canonicalised).
+fn absolute(p: &Path) -> PathBuf {
+    let joined = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    let canon_parent = joined
+        .parent()
+        .and_then(|parent| parent.canonicalize().ok())
+        .and_then(|parent| joined.file_name().map(|n| parent.join(n)));
+    let base = canon_parent.unwrap_or(joined);
+    let mut out = PathBuf::new();
+    for c in base.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+impl Staging {
+    /// Starts a build whose result will replace `target`.
+    pub fn begin(target: &Path) -> Result<Staging> {
+        let target = absolute(target);
+        let parent = target.parent().unwrap_or(Path::new("/")).to_path_buf();
+        std::fs::create_dir_all(&parent).map_err(|e| Error::io("creating", &parent, e))?;
+        let name = target
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let temp = parent.join(format!(".{name}.kbgen-{}", std::process::id()));
+        if temp.exists() {
+            std::fs::remove_dir_all(&temp).map_err(|e| Error::io("removing", &temp, e))?;
+        }
+        std::fs::create_dir(&temp).map_err(|e| Error::io("creating", &temp, e))?;
+        Ok(Staging {
+            target,
+            temp,
+            committed: false,
+        })
+    }
+
+    /// Creates every directory the given files need, once, in sorted order.
+    pub fn create_dirs<'a>(&self, files: impl IntoIterator<Item = &'a str>) -> Result<()> {
+        let dirs: BTreeSet<&str> = files
+            .into_iter()
+            .filter_map(|f| f.rsplit_once('/').map(|(d, _)| d))
+            .collect();
+        for d in dirs {
+            let p = self.temp.join(d);
+            std::fs::create_dir_all(&p).map_err(|e| Error::io("creating", &p, e))?;
+        }
+        Ok(())
+    }
+
+    /// Copies a directory tree (the site's `static/`) into the output.
+    pub fn copy_tree(&self, from: &Path) -> Result<usize> {
+        let mut n = 0;
+        for item in walkdir::WalkDir::new(from).sort_by_file_name() {
+            let item = item.map_err(|e| Error::io("reading", from, e.into()))?;
+            let rel = item.path().strip_prefix(from).unwrap_or(item.path());
+            let dest = self.temp.join(rel);
+            if item.file_type().is_dir() {
+                std::fs::create_dir_all(&dest).map_err(|e| Error::io("creating", &dest, e))?;
+            } else if item.file_type().is_file() {
+                std::fs::copy(item.path(), &dest)
+                    .map_err(|e| Error::io("copying", item.path(), e))?;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    /// Moves the finished build into place.
+    pub fn commit(mut self) -> Result<()> {
+        let old = self.temp.with_extension("old");
+        let had_old = self.target.exists();
+        if had_old {
+            std::fs::rename(&self.target, &old)
+                .map_err(|e| Error::io("moving aside", &self.target, e))?;
+        }
+        if let Err(e) = std::fs::rename(&self.temp, &self.target) {
+            if had_old {
+                let _ = std::fs::rename(&old, &self.target);
+            }
+            return Err(Error::io("renaming into place", &self.target, e));
+        }
+        self.committed = true;
+        if had_old {
+            std::fs::remove_dir_all(&old).map_err(|e| Error::io("removing", &old, e))?;
+        }
+        Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        debug_assert!(!path.split('/').any(|s| s == ".." || s.is_empty()));
+        let p = self.temp.join(path);
+        std::fs::write(&p, bytes).map_err(|e| Error::io("writing", &p, e))
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.temp);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_dangerous_output_dirs() {
+        let root = tempfile::tempdir().unwrap();
+        let r = root.path();
+        assert!(check_output_dir(r, Path::new("/")).is_err());
+        assert!(check_output_dir(r, r).is_err());
+        assert!(check_output_dir(r, &r.join("content")).is_err());
+        assert!(check_output_dir(r, &r.join("content/x")).is_err());
+        assert!(check_output_dir(r, &r.join("..")).is_err());
+        assert!(check_output_dir(r, &r.join("public")).is_ok());
+    }
+
+    #[test]
+    fn abandoned_build_leaves_old_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("keep.txt"), "old").unwrap();
+        {
+            let s = Staging::begin(&target).unwrap();
+            s.put("new.txt", b"new").unwrap();
+        }
+        assert_eq!(
+            std::fs::read_to_string(target.join("keep.txt")).unwrap(),
+            "old"
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        let s = Staging::begin(&target).unwrap();
+        s.put("new.txt", b"new").unwrap();
+        s.commit().unwrap();
+        assert!(!target.join("keep.txt").exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}
