@@ -48,54 +48,76 @@ pub fn assemble(config: Config, loaded: &Loaded, opts: AssembleOptions) -> (Kb, 
         .files
         .iter()
         .partition(|f| f.kind == FileKind::Category);
-    let all_ids: BTreeSet<String> = entry_files
-        .iter()
-        .map(|f| format!("{}/{}", f.category, f.stem))
-        .collect();
     let results: Vec<(Option<Entry>, Vec<Diagnostic>)> = entry_files
         .par_iter()
-        .map(|f| match parse_entry(f) {
-            (Some(raw), mut d) => {
-                let (e, d2) = validate_entry(f, raw);
-                d.extend(d2);
-                (e, d)
-            }
-            (None, mut d) => {
-                d.extend(check_names(f));
-                (None, d)
-            }
-        })
+        .map(|f| check_entry_file(f))
         .collect();
     let mut entries = Vec::with_capacity(results.len());
     for (e, d) in results {
         diags.extend(d);
         entries.extend(e);
     }
-    entries = dedup_ids(entries, &entry_files, &mut diags);
-    check_related(&entries, &all_ids, &mut diags);
+    let mut seen = BTreeSet::new();
+    entries.retain(|e| seen.insert(e.id.clone()));
+    let refs: Vec<&Entry> = entries.iter().collect();
+    diags.extend(site_checks(&refs, &entry_files));
     let categories_meta = read_categories(&cat_files, &mut diags);
-    let category_slugs: BTreeSet<&str> = entry_files.iter().map(|f| f.category.as_str()).collect();
-    check_category_names(&category_slugs, &entry_files, &mut diags);
-    check_aliases(&entries, &all_ids, &category_slugs, &mut diags);
-
     entries.retain(|e| opts.include_drafts || !e.draft);
+    (index_kb(config, entries, &categories_meta), diags)
+}
+
+/// Parses and validates one entry file on its own.
+pub fn check_entry_file(f: &LoadedFile) -> (Option<Entry>, Vec<Diagnostic>) {
+    match parse_entry(f) {
+        (Some(raw), mut d) => {
+            let (e, d2) = validate_entry(f, raw);
+            d.extend(d2);
+            (e, d)
+        }
+        (None, mut d) => {
+            d.extend(check_names(f));
+            (None, d)
+        }
+    }
+}
+
+/// The checks that need the whole site: ids defined twice, `related`
+/// targets, category names and aliases. `entries` are the valid entries (one
+/// per id, drafts included) in any order; `entry_files` every entry file read.
+pub fn site_checks(entries: &[&Entry], entry_files: &[&LoadedFile]) -> Vec<Diagnostic> {
+    let mut diags = Diagnostics::new();
+    let all_ids: BTreeSet<String> = entry_files
+        .iter()
+        .map(|f| format!("{}/{}", f.category, f.stem))
+        .collect();
+    duplicate_ids(entry_files, &mut diags);
+    check_related(entries, &all_ids, &mut diags);
+    let category_slugs: BTreeSet<&str> = entry_files.iter().map(|f| f.category.as_str()).collect();
+    check_category_names(&category_slugs, entry_files, &mut diags);
+    check_aliases(entries, &all_ids, &category_slugs, &mut diags);
+    diags.into_vec()
+}
+
+/// Sorts the entries by id and builds categories, tags and related lists.
+pub fn index_kb(
+    config: Config,
+    mut entries: Vec<Entry>,
+    categories_meta: &BTreeMap<String, RawCategory>,
+) -> Kb {
     entries.sort_by(|a, b| a.id.cmp(&b.id));
     let categories = build_categories(&entries, categories_meta);
     let tags = build_tags(&entries);
     let related = related::compute(&entries, config.related_limit);
-    (
-        Kb {
-            config,
-            entries,
-            categories,
-            tags,
-            related,
-        },
-        diags,
-    )
+    Kb {
+        config,
+        entries,
+        categories,
+        tags,
+        related,
+    }
 }
 
-fn dedup_ids(entries: Vec<Entry>, files: &[&LoadedFile], diags: &mut Diagnostics) -> Vec<Entry> {
+fn duplicate_ids(files: &[&LoadedFile], diags: &mut Diagnostics) {
     let mut by_id: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for f in files {
         by_id
@@ -103,7 +125,8 @@ fn dedup_ids(entries: Vec<Entry>, files: &[&LoadedFile], diags: &mut Diagnostics
             .or_default()
             .push(&f.file.rel_path);
     }
-    for (id, paths) in &by_id {
+    for (id, mut paths) in by_id {
+        paths.sort_unstable();
         for p in paths.iter().skip(1) {
             diags.push(
                 Diagnostic::error(
@@ -117,14 +140,9 @@ fn dedup_ids(entries: Vec<Entry>, files: &[&LoadedFile], diags: &mut Diagnostics
             );
         }
     }
-    let mut seen = BTreeSet::new();
-    entries
-        .into_iter()
-        .filter(|e| seen.insert(e.id.clone()))
-        .collect()
 }
 
-fn check_related(entries: &[Entry], all_ids: &BTreeSet<String>, diags: &mut Diagnostics) {
+fn check_related(entries: &[&Entry], all_ids: &BTreeSet<String>, diags: &mut Diagnostics) {
     let ids: Vec<&str> = all_ids.iter().map(String::as_str).collect();
     for e in entries {
         for r in &e.related_ids {
@@ -182,7 +200,7 @@ pub fn alias_file(alias: &str) -> String {
 }
 
 fn check_aliases(
-    entries: &[Entry],
+    entries: &[&Entry],
     all_ids: &BTreeSet<String>,
     categories: &BTreeSet<&str>,
     diags: &mut Diagnostics,
@@ -193,8 +211,15 @@ fn check_aliases(
         .chain(categories.iter().map(|c| format!("{c}/index.html")))
         .chain(["index.html".to_string(), "404.html".to_string()])
         .collect();
+    // The entry whose file comes first (in walk order) keeps a contested alias.
+    let mut with_aliases: Vec<&Entry> = entries
+        .iter()
+        .copied()
+        .filter(|e| !e.aliases.is_empty())
+        .collect();
+    with_aliases.sort_by(|a, b| a.file.split('/').cmp(b.file.split('/')));
     let mut taken: HashMap<String, &str> = HashMap::new();
-    for e in entries {
+    for e in with_aliases {
         for alias in &e.aliases {
             let first = alias.value.split('/').next().unwrap_or("");
             let file = alias_file(&alias.value);
@@ -217,7 +242,8 @@ fn check_aliases(
     }
 }
 
-fn read_categories(
+/// Reads every `_category.yaml`, by category slug.
+pub fn read_categories(
     files: &[&LoadedFile],
     diags: &mut Diagnostics,
 ) -> BTreeMap<String, RawCategory> {
@@ -242,7 +268,8 @@ fn read_categories(
     out
 }
 
-fn title_order(entries: &[Entry]) -> impl Fn(&usize, &usize) -> std::cmp::Ordering + '_ {
+/// Listing order: title (case-insensitive), then id.
+pub(crate) fn title_order(entries: &[Entry]) -> impl Fn(&usize, &usize) -> std::cmp::Ordering + '_ {
     |a, b| {
         let (x, y) = (&entries[*a], &entries[*b]);
         x.title
@@ -252,7 +279,7 @@ fn title_order(entries: &[Entry]) -> impl Fn(&usize, &usize) -> std::cmp::Orderi
     }
 }
 
-fn build_categories(entries: &[Entry], mut meta: BTreeMap<String, RawCategory>) -> Vec<Category> {
+fn build_categories(entries: &[Entry], meta: &BTreeMap<String, RawCategory>) -> Vec<Category> {
     let mut members: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, e) in entries.iter().enumerate() {
         members.entry(&e.category).or_default().push(i);
@@ -261,24 +288,22 @@ fn build_categories(entries: &[Entry], mut meta: BTreeMap<String, RawCategory>) 
         .into_iter()
         .map(|(slug, mut idx)| {
             idx.sort_by(title_order(entries));
-            let m = meta.remove(slug).unwrap_or_default();
-            Category {
-                slug: slug.to_string(),
-                name: m
-                    .name
-                    .map_or_else(|| slug.to_string(), |n| n.value.trim().to_string()),
-                description: m
-                    .description
-                    .map(|d| d.value.trim().to_string())
-                    .unwrap_or_default(),
-                homepage: m
-                    .homepage
-                    .map(|h| h.value.trim().to_string())
-                    .filter(|h| link_is_safe(h)),
-                entries: idx,
-            }
+            category(slug, meta.get(slug), idx)
         })
         .collect()
+}
+
+/// A category from its slug, its `_category.yaml` (if any) and its members.
+pub(crate) fn category(slug: &str, meta: Option<&RawCategory>, entries: Vec<usize>) -> Category {
+    let text = |v: Option<&crate::source::Located<String>>| v.map(|x| x.value.trim().to_string());
+    let m = meta.cloned().unwrap_or_default();
+    Category {
+        slug: slug.to_string(),
+        name: text(m.name.as_ref()).unwrap_or_else(|| slug.to_string()),
+        description: text(m.description.as_ref()).unwrap_or_default(),
+        homepage: text(m.homepage.as_ref()).filter(|h| link_is_safe(h)),
+        entries,
+    }
 }
 
 fn build_tags(entries: &[Entry]) -> Vec<Tag> {
