@@ -30,6 +30,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Render the site into the output directory.
     Build(BuildArgs),
+    /// Serve the site on 127.0.0.1, rebuilding and reloading on change.
+    Serve(ServeArgs),
 }
 
 /// `kbgen init`.
@@ -76,6 +78,17 @@ pub struct BuildArgs {
     pub format: Format,
 }
 
+/// `kbgen serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port on 127.0.0.1 (0 picks a free one and prints it).
+    #[arg(short = 'p', long, default_value_t = crate::serve::DEFAULT_PORT)]
+    pub port: u16,
+    /// Include entries marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let root = match &cli.root {
@@ -87,5 +100,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::New(a) => crate::cmd::new::run(&root, a),
         Command::Check(a) => crate::cmd::check::run(&root, a),
         Command::Build(a) => crate::cmd::build::run(&root, a),
+        Command::Serve(a) => crate::cmd::serve::run(&root, a),
     }
 }

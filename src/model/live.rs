@@ -26,6 +26,8 @@ pub struct LiveKb {
 /// What one [`LiveKb::apply`] changed.
 #[derive(Debug, Default)]
 pub struct KbChange {
+    /// Every id the batch named.
+    pub ids: BTreeSet<String>,
     /// The entries as they were before, for ids that existed before.
     pub old: BTreeMap<String, Entry>,
     /// Ids of entries whose related list is different now (entries that
@@ -83,6 +85,7 @@ impl LiveKb {
             };
             let old_f = old.as_ref().map(Features::of);
             features.insert(id.clone(), (old_f, new_f));
+            out.ids.insert(id.clone());
             if let Some(old) = old {
                 out.old.insert(id, old);
             }
