@@ -84,18 +84,77 @@ pub fn check_entry_file(f: &LoadedFile) -> (Option<Entry>, Vec<Diagnostic>) {
 /// The checks that need the whole site: ids defined twice, `related`
 /// targets, category names and aliases. `entries` are the valid entries (one
 /// per id, drafts included) in any order; `entry_files` every entry file read.
+/// Nothing is copied: `serve` runs this after every change.
 pub fn site_checks(entries: &[&Entry], entry_files: &[&LoadedFile]) -> Vec<Diagnostic> {
     let mut diags = Diagnostics::new();
-    let all_ids: BTreeSet<String> = entry_files
-        .iter()
-        .map(|f| format!("{}/{}", f.category, f.stem))
-        .collect();
-    duplicate_ids(entry_files, &mut diags);
-    check_related(entries, &all_ids, &mut diags);
-    let category_slugs: BTreeSet<&str> = entry_files.iter().map(|f| f.category.as_str()).collect();
+    let ids = FileIds::new(entry_files);
+    ids.duplicates(&mut diags);
+    check_related(entries, &ids, &mut diags);
+    let category_slugs: BTreeSet<&str> = ids.0.iter().map(|(c, _, _)| *c).collect();
     check_category_names(&category_slugs, entry_files, &mut diags);
-    check_aliases(entries, &all_ids, &category_slugs, &mut diags);
+    check_aliases(entries, &ids, &category_slugs, &mut diags);
     diags.into_vec()
+}
+
+/// Every entry file as (category, slug, path), sorted: the ids that exist,
+/// valid or not.
+struct FileIds<'a>(Vec<(&'a str, &'a str, &'a str)>);
+
+impl<'a> FileIds<'a> {
+    fn new(files: &[&'a LoadedFile]) -> Self {
+        let mut v: Vec<(&str, &str, &str)> = files
+            .iter()
+            .map(|f| {
+                (
+                    f.category.as_str(),
+                    f.stem.as_str(),
+                    f.file.rel_path.as_str(),
+                )
+            })
+            .collect();
+        v.sort_unstable();
+        FileIds(v)
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        id.split_once('/').is_some_and(|(c, s)| {
+            self.0
+                .binary_search_by(|(fc, fs, _)| (*fc, *fs).cmp(&(c, s)))
+                .is_ok()
+        })
+    }
+
+    /// Every id, for "did you mean" hints.
+    fn all(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.0.iter().map(|(c, s, _)| format!("{c}/{s}")).collect();
+        v.dedup();
+        v
+    }
+
+    fn duplicates(&self, diags: &mut Diagnostics) {
+        for w in self.0.windows(2) {
+            let ((c, s, first), (c2, s2, p)) = (w[0], w[1]);
+            if (c, s) != (c2, s2) {
+                continue;
+            }
+            // With three files for one id, name the first for each repeat.
+            let first = self
+                .0
+                .iter()
+                .find(|(fc, fs, _)| (*fc, *fs) == (c, s))
+                .map_or(first, |f| f.2);
+            diags.push(
+                Diagnostic::error(
+                    p,
+                    Pos::START,
+                    format!("entry id `{c}/{s}` is defined twice: also by {first}"),
+                )
+                .with_help(
+                    "an entry is either <slug>.md or <slug>.yaml; delete or rename one of them",
+                ),
+            );
+        }
+    }
 }
 
 /// Sorts the entries by id and builds categories, tags and related lists.
@@ -117,33 +176,8 @@ pub fn index_kb(
     }
 }
 
-fn duplicate_ids(files: &[&LoadedFile], diags: &mut Diagnostics) {
-    let mut by_id: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for f in files {
-        by_id
-            .entry(format!("{}/{}", f.category, f.stem))
-            .or_default()
-            .push(&f.file.rel_path);
-    }
-    for (id, mut paths) in by_id {
-        paths.sort_unstable();
-        for p in paths.iter().skip(1) {
-            diags.push(
-                Diagnostic::error(
-                    p,
-                    Pos::START,
-                    format!("entry id `{id}` is defined twice: also by {}", paths[0]),
-                )
-                .with_help(
-                    "an entry is either <slug>.md or <slug>.yaml; delete or rename one of them",
-                ),
-            );
-        }
-    }
-}
-
-fn check_related(entries: &[&Entry], all_ids: &BTreeSet<String>, diags: &mut Diagnostics) {
-    let ids: Vec<&str> = all_ids.iter().map(String::as_str).collect();
+fn check_related(entries: &[&Entry], known: &FileIds, diags: &mut Diagnostics) {
+    let mut all: Option<Vec<String>> = None;
     for e in entries {
         for r in &e.related_ids {
             if r.value == e.id {
@@ -151,7 +185,9 @@ fn check_related(entries: &[&Entry], all_ids: &BTreeSet<String>, diags: &mut Dia
                     Diagnostic::error(&e.file, r.pos, "an entry cannot be related to itself")
                         .with_help("remove this id from `related`"),
                 );
-            } else if !all_ids.contains(&r.value) {
+            } else if !known.contains(&r.value) {
+                let all = all.get_or_insert_with(|| known.all());
+                let ids: Vec<&str> = all.iter().map(String::as_str).collect();
                 let help = match nearest(&r.value, &ids) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => "write `category/slug` of an existing entry, or `slug` within the same category".into(),
@@ -201,16 +237,17 @@ pub fn alias_file(alias: &str) -> String {
 
 fn check_aliases(
     entries: &[&Entry],
-    all_ids: &BTreeSet<String>,
+    known: &FileIds,
     categories: &BTreeSet<&str>,
     diags: &mut Diagnostics,
 ) {
-    let generated: BTreeSet<String> = all_ids
-        .iter()
-        .map(|id| format!("{id}/index.html"))
-        .chain(categories.iter().map(|c| format!("{c}/index.html")))
-        .chain(["index.html".to_string(), "404.html".to_string()])
-        .collect();
+    // Pages of entries and categories, the home page and the 404 page.
+    let generated = |file: &str| {
+        matches!(file, "index.html" | "404.html")
+            || file
+                .strip_suffix("/index.html")
+                .is_some_and(|p| known.contains(p) || categories.contains(p))
+    };
     // The entry whose file comes first (in walk order) keeps a contested alias.
     let mut with_aliases: Vec<&Entry> = entries
         .iter()
@@ -223,7 +260,7 @@ fn check_aliases(
         for alias in &e.aliases {
             let first = alias.value.split('/').next().unwrap_or("");
             let file = alias_file(&alias.value);
-            if RESERVED.contains(&first) || generated.contains(&file) {
+            if RESERVED.contains(&first) || generated(&file) {
                 diags.push(
                     Diagnostic::error(&e.file, alias.pos, format!("alias `/{}` would overwrite a page the site generates", alias.value))
                         .with_help("an alias must be an old address that no entry, category or built-in page uses"),

@@ -35,6 +35,36 @@ pub struct KbChange {
     pub related: BTreeSet<String>,
 }
 
+impl KbChange {
+    /// Whether the set of pages changed: an entry came or went, or moved
+    /// category, or its tags or aliases changed. `kb` is the state after.
+    pub fn reshapes(&self, kb: &Kb) -> bool {
+        self.ids.iter().any(|id| {
+            match (self.old.get(id), kb.index_of(id).map(|i| &kb.entries[i])) {
+                (Some(a), Some(b)) => {
+                    a.category != b.category || a.tags != b.tags || a.aliases != b.aliases
+                }
+                (None, None) => false,
+                _ => true,
+            }
+        })
+    }
+
+    /// Whether the whole-site checks ([`super::assemble::site_checks`]) can
+    /// find something else now: the pages changed shape, an entry's
+    /// `related` list changed, or the batch named an id the knowledge base
+    /// does not hold (a draft, or a file with errors).
+    pub fn touches_site_checks(&self, kb: &Kb) -> bool {
+        self.reshapes(kb)
+            || self.ids.iter().any(|id| {
+                match (self.old.get(id), kb.index_of(id).map(|i| &kb.entries[i])) {
+                    (Some(a), Some(b)) => a.related_ids != b.related_ids,
+                    _ => true,
+                }
+            })
+    }
+}
+
 /// Where a removed entry was in a related list until the list is recomputed.
 const GONE: usize = usize::MAX;
 

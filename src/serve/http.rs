@@ -66,6 +66,18 @@ impl Store {
         self.generation.send_replace(generation);
     }
 
+    /// Writes or removes generated files without reloading open pages (the
+    /// feeds and indexes that follow a page update).
+    pub fn patch_quietly(&self, files: Vec<(String, Option<Arc<[u8]>>)>) {
+        let mut s = self.write();
+        for (path, bytes) in files {
+            match bytes {
+                Some(b) => s.pages.insert(path, b),
+                None => s.pages.remove(&path),
+            };
+        }
+    }
+
     /// The errors shown now, if any.
     pub fn errors(&self) -> Option<String> {
         self.read().errors.clone()

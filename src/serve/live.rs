@@ -85,6 +85,8 @@ pub struct LiveSite {
     model: Option<Model>,
     statics: BTreeMap<String, Arc<[u8]>>,
     dirty: Dirty,
+    /// Published pages are ahead of the data files ([`LiveSite::refresh_data`]).
+    data_pending: bool,
 }
 
 /// The content side, present once config and templates are valid.
@@ -98,6 +100,10 @@ struct Model {
     links: BTreeMap<String, PageLinks>,
     extra: Vec<(String, Vec<u8>)>,
     data_names: BTreeSet<String>,
+    /// Every output path, for the link check; `None` once it may be stale.
+    planned: Option<BTreeSet<String>>,
+    /// What the whole-site checks found; `None` once it may be stale.
+    site_diags: Option<Vec<Diagnostic>>,
 }
 
 impl LiveSite {
@@ -111,6 +117,7 @@ impl LiveSite {
             model: None,
             statics: BTreeMap::new(),
             dirty: Dirty::default(),
+            data_pending: false,
         };
         let update = site.full()?;
         Ok((site, update))
@@ -216,8 +223,11 @@ impl LiveSite {
         };
         let max = m.live.kb().config.max_file_size;
         let mut touched: Vec<LoadedFile> = Vec::new();
+        let (mut gone, mut found) = (BTreeSet::new(), BTreeSet::new());
         for rel in paths {
-            touched.extend(m.forget_under(rel));
+            let forgotten = m.forget_under(rel);
+            gone.extend(forgotten.iter().map(|f| f.file.rel_path.clone()));
+            touched.extend(forgotten);
             let loaded = match load_under(&root, &root.join(rel), max) {
                 Ok(l) => l,
                 // The path went away while it was read; its removal event follows.
@@ -228,6 +238,7 @@ impl LiveSite {
             };
             m.load_diags.extend(loaded.diags.into_vec());
             for f in loaded.files {
+                found.insert(f.file.rel_path.clone());
                 touched.push(f.clone());
                 m.files.insert(f.file.rel_path.clone(), f);
             }
@@ -253,14 +264,20 @@ impl LiveSite {
             })
             .collect();
         let change = m.live.apply(changes);
+        if change.reshapes(m.live.kb()) {
+            m.planned = None;
+        }
+        if gone != found || change.touches_site_checks(m.live.kb()) {
+            m.site_diags = None;
+        }
         self.dirty.mark_change(m.live.kb(), &change);
         Ok(())
     }
 
     /// Every diagnostic of the site as it is now, rendering aside.
-    fn diagnostics(&self) -> Diagnostics {
+    fn diagnostics(&mut self) -> Diagnostics {
         let mut d = self.setup_diags.clone();
-        if let Some(m) = &self.model {
+        if let Some(m) = &mut self.model {
             d.extend(m.diagnostics());
         }
         d
@@ -290,9 +307,21 @@ impl LiveSite {
         if !failed {
             update.pages = Some(pages);
             update.rendered = rendered;
+            self.data_pending = self.dirty.data && !self.dirty.all;
             self.dirty = Dirty::default();
         }
         Ok(update)
+    }
+
+    /// The feeds, sitemap, API index and search index, made again when a
+    /// change published since touched them: the files whose bytes changed,
+    /// and removals. `rebuild` leaves them out so that pages go out first;
+    /// call this right after publishing its update.
+    pub fn refresh_data(&mut self) -> Option<Vec<FileChange>> {
+        if !std::mem::take(&mut self.data_pending) {
+            return None;
+        }
+        self.model.as_mut().map(Model::regenerate_data)
     }
 }
 
@@ -339,6 +368,8 @@ impl Model {
             links: BTreeMap::new(),
             extra: Vec::new(),
             data_names: BTreeSet::new(),
+            planned: None,
+            site_diags: None,
         }
     }
 
@@ -403,22 +434,27 @@ impl Model {
         }
     }
 
-    fn diagnostics(&self) -> Vec<Diagnostic> {
+    /// Problems found reading and checking files, and the whole-site
+    /// checks (run again only when a change can alter what they find).
+    fn diagnostics(&mut self) -> Vec<Diagnostic> {
         let mut d: Vec<Diagnostic> = self.load_diags.clone();
         d.extend(self.checked.values().flatten().cloned());
-        let entries: Vec<&Entry> = self
-            .live
-            .kb()
-            .entries
-            .iter()
-            .chain(self.drafts.values())
-            .collect();
-        let entry_files: Vec<&LoadedFile> = self
-            .files
-            .values()
-            .filter(|f| f.kind != FileKind::Category)
-            .collect();
-        d.extend(site_checks(&entries, &entry_files));
+        let site = self.site_diags.get_or_insert_with(|| {
+            let entries: Vec<&Entry> = self
+                .live
+                .kb()
+                .entries
+                .iter()
+                .chain(self.drafts.values())
+                .collect();
+            let entry_files: Vec<&LoadedFile> = self
+                .files
+                .values()
+                .filter(|f| f.kind != FileKind::Category)
+                .collect();
+            site_checks(&entries, &entry_files)
+        });
+        d.extend(site.iter().cloned());
         d
     }
 
@@ -449,6 +485,7 @@ impl Model {
             .zip(report.links)
             .collect();
         self.data_names = data_files(kb).into_iter().map(|(n, _)| n).collect();
+        self.planned = None;
         Ok((Pages::All(sink.into_files()), report.pages, report.diags))
     }
 
@@ -463,27 +500,35 @@ impl Model {
         let r = SiteRenderer::new(kb, &self.templates, highlighter);
         let rendered = dirty.render(&r, kb)?;
         let pages = rendered.files.iter().filter(|(_, b)| b.is_some()).count();
-        let mut files = rendered.files;
+        let files = rendered.files;
         for (id, links) in rendered.links {
             match links {
                 Some(l) => self.links.insert(id, l),
                 None => self.links.remove(&id),
             };
         }
-        if dirty.data {
-            files.extend(self.regenerate_data());
-        }
-        let kb = self.live.kb();
-        let empty = PageLinks::default();
-        let links: Vec<&PageLinks> = kb
-            .entries
-            .iter()
-            .map(|e| self.links.get(&e.id).unwrap_or(&empty))
-            .collect();
-        let static_files: BTreeSet<String> = statics.keys().cloned().collect();
-        let planned = plan(kb, &self.extra);
-        let diags = link_diags(kb, &links, &planned, &static_files);
+        let diags = self.check_links(statics);
         Ok((Pages::Some(files), pages, diags))
+    }
+
+    /// The link check of every entry page, from the links kept per page.
+    fn check_links(&mut self, statics: &BTreeMap<String, Arc<[u8]>>) -> Diagnostics {
+        let kb = self.live.kb();
+        let planned = self.planned.get_or_insert_with(|| plan(kb, &self.extra));
+        // Both are sorted by id; they hold the same ids once every changed
+        // entry is rendered, which the lookup below covers otherwise.
+        let aligned = kb.entries.iter().map(|e| &e.id).eq(self.links.keys());
+        let empty = PageLinks::default();
+        let links: Vec<&PageLinks> = if aligned {
+            self.links.values().collect()
+        } else {
+            kb.entries
+                .iter()
+                .map(|e| self.links.get(&e.id).unwrap_or(&empty))
+                .collect()
+        };
+        let static_files: BTreeSet<String> = statics.keys().cloned().collect();
+        link_diags(kb, &links, planned, &static_files)
     }
 
     /// Feeds, sitemap, API and search index again: the files whose bytes
@@ -497,6 +542,9 @@ impl Model {
             .difference(&names)
             .map(|n| (n.clone(), None))
             .collect();
+        if self.data_names != names {
+            self.planned = None;
+        }
         self.data_names = names;
         let old_extra: HashMap<String, Vec<u8>> =
             std::mem::take(&mut self.extra).into_iter().collect();
@@ -507,6 +555,9 @@ impl Model {
             }
         }
         let new_names: BTreeSet<&String> = self.extra.iter().map(|(n, _)| n).collect();
+        if new_names.len() != old_extra.len() || old_extra.keys().any(|n| !new_names.contains(n)) {
+            self.planned = None;
+        }
         out.extend(
             old_extra
                 .into_keys()

@@ -146,6 +146,9 @@ fn rebuild_loop(
                 } else {
                     printer.diagnostics(&site, &update);
                 }
+                if let Some(files) = site.refresh_data() {
+                    store.patch_quietly(files);
+                }
             }
             Err(e) => eprintln!("error: {e}; still serving the last build"),
         }

@@ -19,6 +19,8 @@ struct Harness {
     site: LiveSite,
     served: Files,
     statics: BTreeMap<String, Arc<[u8]>>,
+    /// The diagnostics of the last update, as printed.
+    diags: String,
 }
 
 fn copy_tree(from: &Path, to: &Path) {
@@ -53,7 +55,9 @@ impl Harness {
             site,
             served: Files::new(),
             statics: BTreeMap::new(),
+            diags: String::new(),
         };
+        h.diags = h.site.describe(&update.diags, false);
         h.take(update);
         h
     }
@@ -106,14 +110,27 @@ impl Harness {
         let changes = Changes::from_paths(&self.root, abs.iter().map(PathBuf::as_path));
         let update = self.site.rebuild(&changes).unwrap();
         let text = self.site.describe(&update.diags, false);
+        self.diags = text.clone();
         let rendered = update.rendered;
-        (self.take(update), text, rendered)
+        let published = self.take(update);
+        for (path, bytes) in self.site.refresh_data().unwrap_or_default() {
+            match bytes {
+                Some(b) => self.served.insert(path, b),
+                None => self.served.remove(&path),
+            };
+        }
+        (published, text, rendered)
     }
 
-    /// The served files equal a fresh build's.
+    /// The served files and the diagnostics equal a fresh build's.
     fn assert_fresh(&self, step: &str) {
-        let (_, update) = LiveSite::new(options(&self.root)).unwrap();
+        let (fresh_site, update) = LiveSite::new(options(&self.root)).unwrap();
         assert!(!update.diags.has_errors(), "{step}: fresh build has errors");
+        assert_eq!(
+            self.diags,
+            fresh_site.describe(&update.diags, false),
+            "{step}: diagnostics"
+        );
         let Some(Pages::All(fresh)) = update.pages else {
             panic!("{step}: a fresh build publishes everything");
         };
@@ -241,6 +258,15 @@ fn every_kind_of_edit_matches_a_fresh_build() {
     h.rebuild(&["content/docker/daemon.md"]);
     h.assert_fresh("entry became a draft");
 
+    h.edit(
+        "content/git/dubious-ownership.yaml",
+        "description: The repository belongs to another user.",
+        &format!("description: {}", "Long. ".repeat(40)),
+    );
+    h.rebuild(&["content/git/dubious-ownership.yaml"]);
+    assert!(h.diags.contains("warning"), "{}", h.diags);
+    h.assert_fresh("a warning appeared");
+
     h.write("static/img/new.txt", "hello");
     h.rebuild(&["static/img/new.txt"]);
     h.assert_fresh("static file added");
@@ -286,6 +312,13 @@ fn errors_hold_pages_back_until_fixed() {
         "the broken link is an error once the rest is fine"
     );
     assert!(text.contains("broken internal link `/nowhere/`"), "{text}");
+
+    let (fresh, update) = LiveSite::new(options(&h.root)).unwrap();
+    assert_eq!(
+        text,
+        fresh.describe(&update.diags, false),
+        "same errors as a fresh build"
+    );
 
     std::fs::remove_file(h.root.join("content/git/broken-link.md")).unwrap();
     let (published, text) = h.rebuild(&["content/git/broken-link.md"]);
