@@ -51,6 +51,8 @@ pub struct Outcome {
     pub report: Option<RenderReport>,
     /// The validated site, when validation passed.
     pub kb: Option<Kb>,
+    /// Entry files read.
+    pub entry_files: usize,
     /// Wall time of the run.
     pub elapsed: Duration,
 }
@@ -89,6 +91,7 @@ pub fn run(opts: &RunOptions) -> Result<Outcome> {
         sources: BTreeMap::new(),
         report: None,
         kb: None,
+        entry_files: 0,
         elapsed: Duration::ZERO,
     };
     let config = match config.map(|c| match &opts.base_url {
@@ -109,6 +112,11 @@ pub fn run(opts: &RunOptions) -> Result<Outcome> {
         check_output_dir(root, out)?;
     }
     let loaded = load::load_content(root, config.max_file_size)?;
+    outcome.entry_files = loaded
+        .files
+        .iter()
+        .filter(|f| f.kind != crate::load::FileKind::Category)
+        .count();
     let (kb, mut diags) = assemble(
         config,
         &loaded,

@@ -178,7 +178,7 @@ pub fn render_site(input: RenderInput, sink: &dyn Sink) -> Result<RenderReport> 
         for (md_pos, l) in unsafe_links {
             let e = &kb.entries[i];
             report.diags.push(
-                Diagnostic::warning(&e.file, md_pos.shifted(l.line), format!("link `{}` uses a scheme that is not http, https or mailto; it is shown as text", l.dest))
+                Diagnostic::warning(&e.file, link_pos(md_pos, &l), format!("link `{}` uses a scheme that is not http, https or mailto; it is shown as text", l.dest))
                     .with_help("link to an https:// page or a page of this site"),
             );
         }
@@ -590,6 +590,15 @@ impl<'a> SiteRenderer<'a> {
     }
 }
 
+/// Where a link found in Markdown starting at `md` is in the entry file.
+fn link_pos(md: crate::source::Pos, l: &InternalLink) -> crate::source::Pos {
+    if l.line == 0 {
+        crate::source::Pos::new(md.line, md.col + l.col - 1)
+    } else {
+        crate::source::Pos::new(md.line + l.line, l.col)
+    }
+}
+
 /// `<p>text</p>` → `text` for list items that are one paragraph.
 fn unwrap_single_paragraph(html: String) -> String {
     let t = html.trim_end();
@@ -666,7 +675,7 @@ fn check_links(
 ) {
     let e = &kb.entries[i];
     for (pos, l) in links {
-        let at = pos.shifted(l.line);
+        let at = link_pos(*pos, l);
         let problem = match resolve(&e.path(), &l.dest) {
             None => Some("it points above the site root".to_string()),
             Some((file, frag)) => {

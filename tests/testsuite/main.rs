@@ -1,0 +1,7 @@
+//! kbgen's integration tests: the real binary on small fixture sites, one
+//! module per feature (fixtures in tests/fixtures/<feature>/<case>/).
+
+mod build;
+mod common;
+mod init_new;
+mod validation;
