@@ -2,6 +2,7 @@
 //! module per feature (fixtures in tests/fixtures/<feature>/<case>/).
 
 mod build;
+mod bundled;
 mod common;
 mod init_new;
 mod validation;
