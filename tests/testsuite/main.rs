@@ -5,4 +5,5 @@ mod build;
 mod bundled;
 mod common;
 mod init_new;
+mod publishing;
 mod validation;
