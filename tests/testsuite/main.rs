@@ -4,6 +4,7 @@
 mod build;
 mod bundled;
 mod common;
+mod hardening;
 mod init_new;
 mod publishing;
 mod validation;
