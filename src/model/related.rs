@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::model::Entry;
-use crate::model::slug::slugify;
+use crate::model::slug::tag_slug;
 
 /// Postings longer than this are too common to say two entries are alike.
 const MAX_POSTING: usize = 400;
@@ -84,7 +84,7 @@ impl Postings {
         for (i, e) in entries.iter().enumerate() {
             p.category.entry(e.category.clone()).or_default().push(i);
             for t in &e.tags {
-                p.tags.entry(slugify(t)).or_default().push(i);
+                p.tags.entry(tag_slug(t)).or_default().push(i);
             }
             for w in signature_words(e) {
                 p.words.entry(w).or_default().push(i);
@@ -103,7 +103,7 @@ impl Postings {
             }
         };
         for t in &e.tags {
-            add(&self.tags[&slugify(t)], TAG_WEIGHT);
+            add(&self.tags[&tag_slug(t)], TAG_WEIGHT);
         }
         for w in signature_words(e) {
             add(&self.words[&w], WORD_WEIGHT);

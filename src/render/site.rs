@@ -406,7 +406,7 @@ impl<'a> SiteRenderer<'a> {
                 .iter()
                 .map(|t| NamedLink {
                     name: t,
-                    url: format!("tags/{}/", crate::model::slug::slugify(t)),
+                    url: format!("tags/{}/", crate::model::slug::tag_slug(t)),
                 })
                 .collect(),
             edit_url: kb.config.edit_url.as_ref().map(|u| edit_link(u, &e.file)),
