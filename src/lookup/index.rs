@@ -25,6 +25,140 @@ pub const STOPWORDS: &[&str] = &[
     "will", "with", "you", "your",
 ];
 
+/// Words that error messages of every tool use ("error", "failed",
+/// "connection", "refused", "permission", "denied"…). However few entries
+/// of a small knowledge base use one, it weighs as if half of them did
+/// (`ln 3`), and it is never [rare](is_rare): a partial match needs a word
+/// that is specific to the error, not "connection refused" alone.
+pub const GENERIC: &[&str] = &[
+    "abort",
+    "aborted",
+    "access",
+    "address",
+    "again",
+    "already",
+    "argument",
+    "arguments",
+    "auth",
+    "authentication",
+    "available",
+    "bad",
+    "call",
+    "called",
+    "cannot",
+    "check",
+    "client",
+    "code",
+    "command",
+    "config",
+    "configuration",
+    "connect",
+    "connected",
+    "connecting",
+    "connection",
+    "could",
+    "data",
+    "denied",
+    "directory",
+    "disk",
+    "done",
+    "during",
+    "empty",
+    "error",
+    "errors",
+    "exceeded",
+    "exception",
+    "exist",
+    "exists",
+    "exit",
+    "exited",
+    "expected",
+    "fail",
+    "failed",
+    "failure",
+    "false",
+    "fatal",
+    "field",
+    "file",
+    "files",
+    "found",
+    "get",
+    "host",
+    "http",
+    "https",
+    "info",
+    "input",
+    "install",
+    "installed",
+    "internal",
+    "invalid",
+    "key",
+    "line",
+    "load",
+    "local",
+    "localhost",
+    "memory",
+    "message",
+    "missing",
+    "module",
+    "must",
+    "name",
+    "network",
+    "new",
+    "no",
+    "none",
+    "not",
+    "null",
+    "object",
+    "open",
+    "operation",
+    "option",
+    "output",
+    "package",
+    "password",
+    "path",
+    "permission",
+    "permissions",
+    "please",
+    "port",
+    "process",
+    "read",
+    "reason",
+    "refused",
+    "request",
+    "required",
+    "response",
+    "run",
+    "running",
+    "server",
+    "service",
+    "set",
+    "size",
+    "socket",
+    "space",
+    "start",
+    "status",
+    "such",
+    "system",
+    "time",
+    "timed",
+    "timeout",
+    "true",
+    "type",
+    "unable",
+    "undefined",
+    "unexpected",
+    "unknown",
+    "use",
+    "used",
+    "user",
+    "using",
+    "value",
+    "version",
+    "warning",
+    "write",
+];
+
 /// One entry as results show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndexEntry {
@@ -36,6 +170,9 @@ pub struct IndexEntry {
     pub path: String,
     /// Category display name.
     pub category: String,
+    /// Common tokens of the title, tags and category name, with their
+    /// shares (see [`IndexSig::common`]).
+    pub meta_common: Vec<(String, u32)>,
 }
 
 /// One signature of one entry.
@@ -49,6 +186,10 @@ pub struct IndexSig {
     pub signature: Signature,
     /// The signature compiled.
     pub pattern: Pattern,
+    /// The signature's common (not [rare](is_rare)) tokens and their shares
+    /// of its weight. Only rare tokens have postings; a partial match starts
+    /// from one and adds these.
+    pub common: Vec<(String, u32)>,
 }
 
 /// Whether a token used by `df` of `n` entries is distinctive: used by at
@@ -57,15 +198,14 @@ pub fn is_rare(df: u32, n: usize) -> bool {
     df <= 2 || (df as usize) * 100 <= n
 }
 
-/// What the index knows about one token.
+/// What the index knows about one token. Only [rare](is_rare) tokens have
+/// `sigs` and `meta`; common ones are here only when they anchor a signature.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Postings {
-    /// The token is distinctive ([`is_rare`]).
-    pub rare: bool,
     /// `(signature, share)`: the token's share of that signature's weight.
     pub sigs: Vec<(u32, u32)>,
-    /// `(entry, share)`: the token's share of the entry's title, tags and
-    /// category name.
+    /// `(entry, share)`: the token's share of the weight of the entry's
+    /// title, tags and category name, scored like one more signature.
     pub meta: Vec<(u32, u32)>,
     /// Signatures whose rarest anchor token this is (see
     /// [`Pattern::anchor_tokens`]): the only ones a text holding this token
@@ -84,6 +224,16 @@ pub struct Index {
     pub tokens: BTreeMap<String, Postings>,
     /// Signatures with no anchor token: tried against every text.
     pub always: Vec<u32>,
+}
+
+/// Entries a token counts as used by: `df`, or half of `n` for a
+/// [`GENERIC`] word if that is more.
+pub fn effective_df(t: &str, df: u32, n: usize) -> u32 {
+    if GENERIC.binary_search(&t).is_ok() {
+        df.max((n as u32).div_ceil(2))
+    } else {
+        df
+    }
 }
 
 /// Whether a token is a stopword.
@@ -143,6 +293,7 @@ impl Index {
                 title: e.title.clone(),
                 path: e.path(),
                 category,
+                meta_common: Vec::new(),
             });
             for (nth, s) in e.signatures.iter().enumerate() {
                 let pattern = Pattern::compile(s);
@@ -152,39 +303,59 @@ impl Index {
                     nth: nth as u32,
                     signature: s.clone(),
                     pattern,
+                    common: Vec::new(),
                 });
             }
         }
-        let df = document_frequencies(&ix, &sig_toks, &meta_toks);
-        let n = ix.entries.len() as f64;
+        let mut df = document_frequencies(&ix, &sig_toks, &meta_toks);
+        let n_entries = ix.entries.len();
+        for (t, d) in df.iter_mut() {
+            *d = effective_df(t, *d, n_entries);
+        }
+        let n = n_entries as f64;
         let weight: BTreeMap<String, f64> = df
             .iter()
             .map(|(t, &d)| (t.clone(), (1.0 + n / f64::from(d)).ln()))
             .collect();
-        ix.add_postings(&sig_toks, &meta_toks, &weight);
+        let rare = |t: &String| is_rare(df[t], n_entries);
+        ix.add_postings(&sig_toks, &weight, rare);
+        ix.add_meta(&meta_toks, &weight, rare);
         ix.add_anchors(&df);
-        for (t, p) in ix.tokens.iter_mut() {
-            p.rare = df.get(t).is_some_and(|&d| is_rare(d, ix.entries.len()));
-        }
         ix
     }
 
     fn add_postings(
         &mut self,
         sig_toks: &[Vec<String>],
-        meta_toks: &[Vec<String>],
         w: &BTreeMap<String, f64>,
+        rare: impl Fn(&String) -> bool,
     ) {
         for (s, toks) in sig_toks.iter().enumerate() {
             for (t, share) in toks.iter().zip(shares(toks, w)) {
-                let p = self.tokens.entry(t.clone()).or_default();
-                p.sigs.push((s as u32, share));
+                if rare(t) {
+                    let p = self.tokens.entry(t.clone()).or_default();
+                    p.sigs.push((s as u32, share));
+                } else {
+                    self.sigs[s].common.push((t.clone(), share));
+                }
             }
         }
+    }
+
+    fn add_meta(
+        &mut self,
+        meta_toks: &[Vec<String>],
+        w: &BTreeMap<String, f64>,
+        rare: impl Fn(&String) -> bool,
+    ) {
         for (e, toks) in meta_toks.iter().enumerate() {
             for (t, share) in toks.iter().zip(shares(toks, w)) {
-                let p = self.tokens.entry(t.clone()).or_default();
-                p.meta.push((e as u32, share));
+                if rare(t) {
+                    let p = self.tokens.entry(t.clone()).or_default();
+                    p.meta.push((e as u32, share));
+                } else {
+                    self.entries[e].meta_common.push((t.clone(), share));
+                }
             }
         }
     }
@@ -238,8 +409,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn stopwords_are_sorted_for_binary_search() {
+    fn word_lists_are_sorted_for_binary_search() {
         assert!(STOPWORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(GENERIC.windows(2).all(|w| w[0] < w[1]));
+        assert!(!GENERIC.iter().any(|w| is_stopword(w)));
         assert!(is_stopword("the") && !is_stopword("error"));
     }
 

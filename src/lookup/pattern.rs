@@ -134,7 +134,8 @@ fn prev_char(text: &str, at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lookup::text::normalise;
+    use crate::lookup::text::{normalise, token_set};
+    use proptest::prelude::*;
 
     fn pat(s: &str) -> Pattern {
         Pattern::compile(&Signature::parse(s).unwrap())
@@ -202,5 +203,35 @@ mod tests {
             pat("a {x} failed to 8080 go {y}").anchor_tokens(),
             vec!["failed", "to", "go"]
         );
+    }
+
+    proptest! {
+        /// Any signature matches any text holding an instantiation of it,
+        /// and such a text always holds its anchor tokens (the browser only
+        /// fetches candidates by anchor).
+        #[test]
+        fn instantiations_match_and_hold_their_anchors(
+            lits in proptest::collection::vec("[a-zA-Z0-9 .:'\"()\\[\\]_ÄéΣ-]{1,12}", 1..5),
+            lead in any::<bool>(),
+            trail in any::<bool>(),
+            vals in proptest::collection::vec("[a-z0-9_./:@é-]([a-zA-Z0-9 _./:@Ü-]{0,10}[a-z0-9_./:@é-])?", 6),
+            pre in "[a-z0-9 :-]{0,10}",
+            post in "[a-z0-9 :\n-]{0,10}",
+        ) {
+            let raw = format!("{}{}{}", if lead { "{a} " } else { "" }, lits.join("{v}"), if trail { " {z}" } else { "" });
+            let Ok(sig) = Signature::parse(&raw) else { return Ok(()) };
+            let mut vi = vals.iter().cycle();
+            let inst: String = sig.parts.iter().map(|p| match p {
+                Part::Lit(l) => l.clone(),
+                Part::Var(_) => vi.next().unwrap().clone(),
+            }).collect();
+            let text = normalise(&format!("{pre} {inst} {post}"));
+            let p = Pattern::compile(&sig);
+            prop_assert!(p.find(&text).is_some(), "{raw:?} in {text:?}");
+            let toks = token_set(&text);
+            for a in p.anchor_tokens() {
+                prop_assert!(toks.contains(&a), "anchor {a:?} of {raw:?} not a token of {text:?}");
+            }
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! scores from the postings, one best hit per entry, in SPEC §3 order.
 
 use std::cmp::Reverse;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::lookup::index::{Index, scoring_tokens};
 use crate::lookup::pattern::Spans;
@@ -13,7 +13,7 @@ use crate::lookup::pattern::Spans;
 pub enum MatchKind {
     /// Every literal part of a signature occurs in order.
     Full,
-    /// Enough of the entry's tokens occur.
+    /// Enough of a signature's weighted tokens occur, one of them rare.
     Partial,
 }
 
@@ -34,19 +34,9 @@ pub struct Hit {
     pub spans: Option<Spans>,
 }
 
-/// Weight of title, tag and category tokens against signature tokens in a
-/// partial score: `(SIG_PART * sig + META_PART * meta) / (SIG_PART + META_PART)`.
-pub const SIG_PART: u32 = 3;
-/// See [`SIG_PART`].
-pub const META_PART: u32 = 1;
-/// Lowest partial score returned, out of [`crate::lookup::index::SCALE`].
+/// Lowest partial score returned, out of [`crate::lookup::index::SCALE`]:
+/// half the weight of a signature (or of the title and tags) must be found.
 pub const PARTIAL_MIN: u32 = 5_000;
-
-/// The partial score of an entry from its best signature share and its
-/// title/tags/category share.
-pub fn partial_score(sig: u32, meta: u32) -> u32 {
-    (SIG_PART * sig + META_PART * meta) / (SIG_PART + META_PART)
-}
 
 impl Index {
     /// Ranks entries for normalised `text` (see [`crate::lookup::text`]).
@@ -92,43 +82,64 @@ impl Index {
         })
     }
 
+    /// Token overlap. Only rare tokens have postings, so only signatures
+    /// with a rare token in the text are scored; the shares of their common
+    /// tokens in the text are added once. An entry's title, tags and
+    /// category name are scored the same way, as one more signature.
     fn partial_matches(&self, tokens: &[&str]) -> Vec<Hit> {
-        let mut sig_acc: HashMap<u32, (u32, bool)> = HashMap::new();
+        let query: HashSet<&str> = tokens.iter().copied().collect();
+        let in_query = |common: &[(String, u32)]| -> u32 {
+            common
+                .iter()
+                .filter(|(t, _)| query.contains(t.as_str()))
+                .map(|(_, share)| share)
+                .sum()
+        };
+        let mut sig_acc: HashMap<u32, u32> = HashMap::new();
         let mut meta_acc: HashMap<u32, u32> = HashMap::new();
         for t in tokens {
             let Some(p) = self.tokens.get(*t) else {
                 continue;
             };
             for &(s, share) in &p.sigs {
-                let acc = sig_acc.entry(s).or_default();
-                acc.0 += share;
-                acc.1 |= p.rare;
+                *sig_acc
+                    .entry(s)
+                    .or_insert_with(|| in_query(&self.sigs[s as usize].common)) += share;
             }
             for &(e, share) in &p.meta {
-                *meta_acc.entry(e).or_default() += share;
+                *meta_acc
+                    .entry(e)
+                    .or_insert_with(|| in_query(&self.entries[e as usize].meta_common)) += share;
             }
         }
-        let mut best_sig: HashMap<u32, (u32, u32)> = HashMap::new();
-        for (s, (acc, _)) in sig_acc.into_iter().filter(|(_, (_, rare))| *rare) {
+        let mut best: HashMap<u32, (u32, u32)> = HashMap::new();
+        for (s, acc) in sig_acc {
             let e = self.sigs[s as usize].entry;
-            let cur = best_sig.entry(e).or_insert((acc, s));
+            let cur = best.entry(e).or_insert((acc, s));
             if (acc, Reverse(s)) > (cur.0, Reverse(cur.1)) {
                 *cur = (acc, s);
             }
         }
-        best_sig
-            .into_iter()
-            .filter_map(|(e, (acc, s))| {
-                let score = partial_score(acc, meta_acc.get(&e).copied().unwrap_or(0));
-                (score >= PARTIAL_MIN).then_some(Hit {
-                    entry: e,
-                    sig: s,
-                    kind: MatchKind::Partial,
-                    score,
-                    spans: None,
-                })
+        for (e, acc) in meta_acc {
+            let first = self.first_sig(e);
+            let cur = best.entry(e).or_insert((acc, first));
+            cur.0 = cur.0.max(acc);
+        }
+        best.into_iter()
+            .filter(|(_, (score, _))| *score >= PARTIAL_MIN)
+            .map(|(e, (score, s))| Hit {
+                entry: e,
+                sig: s,
+                kind: MatchKind::Partial,
+                score,
+                spans: None,
             })
             .collect()
+    }
+
+    /// The index of an entry's first signature.
+    fn first_sig(&self, entry: u32) -> u32 {
+        self.sigs.partition_point(|s| s.entry < entry) as u32
     }
 }
 

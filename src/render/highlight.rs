@@ -89,11 +89,17 @@ mod tests {
     /// themes. Run with `KBGEN_BLESS=1` to rewrite it after changing themes.
     #[test]
     fn shipped_highlight_css_is_current() {
-        let css = Highlighter::new().stylesheet().expect("giallo's built-in themes load");
+        let css = Highlighter::new()
+            .stylesheet()
+            .expect("giallo's built-in themes load");
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/theme/static/highlight.css");
         if std::env::var_os("KBGEN_BLESS").is_some() {
             std::fs::write(path, &css).unwrap();
         }
-        assert_eq!(std::fs::read_to_string(path).unwrap(), css, "run KBGEN_BLESS=1 cargo test to regenerate");
+        assert_eq!(
+            std::fs::read_to_string(path).unwrap(),
+            css,
+            "run KBGEN_BLESS=1 cargo test to regenerate"
+        );
     }
 }

@@ -14,16 +14,16 @@
 use serde_json::{Value, json};
 
 use crate::lookup::index::{IndexSig, STOPWORDS};
-use crate::lookup::rank::{META_PART, PARTIAL_MIN, SIG_PART};
+use crate::lookup::rank::PARTIAL_MIN;
 use crate::lookup::{Index, SCALE};
 use crate::model::Part;
 
 /// Version of the index format; the script refuses other versions.
 pub const FORMAT: u32 = 1;
 /// Entries per entry chunk.
-pub const CHUNK: usize = 32;
+pub const CHUNK: usize = 8;
 /// Aimed-for bytes of one token shard (JSON, before compression).
-pub const SHARD_BYTES: usize = 8 * 1024;
+pub const SHARD_BYTES: usize = 2 * 1024;
 
 /// FNV-1a, 32 bits, over UTF-8 bytes: which shard holds a token.
 pub fn fnv1a32(bytes: &[u8]) -> u32 {
@@ -38,21 +38,22 @@ pub fn files(ix: &Index) -> Vec<(String, Vec<u8>)> {
         .tokens
         .iter()
         .map(|(t, p)| {
-            let sigs: Vec<u32> = p
+            let sigs: Vec<Value> = p
                 .sigs
                 .iter()
-                .flat_map(|&(s, share)| {
-                    let sig = &ix.sigs[s as usize];
-                    [sig.entry, sig.nth, share]
-                })
+                .map(|&(s, share)| posting_json(ix, s, share))
                 .collect();
-            let meta: Vec<u32> = p.meta.iter().flat_map(|&(e, share)| [e, share]).collect();
+            let meta: Vec<Value> = p
+                .meta
+                .iter()
+                .map(|&(e, share)| meta_json(ix, e, share))
+                .collect();
             let anchored: Vec<Value> = p
                 .anchored
                 .iter()
                 .map(|&s| pattern_json(&ix.sigs[s as usize]))
                 .collect();
-            let v = json!({"r": u32::from(p.rare), "s": sigs, "m": meta, "a": anchored});
+            let v = json!({"s": sigs, "m": meta, "a": anchored});
             (t.as_str(), v)
         })
         .collect();
@@ -97,13 +98,36 @@ fn manifest(ix: &Index, shards: usize, build: u32) -> Vec<u8> {
         "chunk": CHUNK,
         "scale": SCALE,
         "min": PARTIAL_MIN,
-        "mix": [SIG_PART, META_PART],
         "stop": STOPWORDS,
         "always": always,
     });
     let mut s = m.to_string();
     s.push('\n');
     s.into_bytes()
+}
+
+/// `[entry, nth, share, common token, its share, …]`: a rare token's share
+/// of a signature, with the signature's common tokens.
+fn posting_json(ix: &Index, s: u32, share: u32) -> Value {
+    let sig = &ix.sigs[s as usize];
+    let mut v = vec![json!(sig.entry), json!(sig.nth), json!(share)];
+    push_common(&mut v, &sig.common);
+    Value::Array(v)
+}
+
+/// `[entry, share, common token, its share, …]`: the same for an entry's
+/// title, tags and category name.
+fn meta_json(ix: &Index, e: u32, share: u32) -> Value {
+    let mut v = vec![json!(e), json!(share)];
+    push_common(&mut v, &ix.entries[e as usize].meta_common);
+    Value::Array(v)
+}
+
+fn push_common(v: &mut Vec<Value>, common: &[(String, u32)]) {
+    for (t, sh) in common {
+        v.push(json!(t));
+        v.push(json!(sh));
+    }
 }
 
 /// `[entry, nth, chars, flags, literal…]`; flags: 1 = starts with a

@@ -179,9 +179,8 @@ fn ties_break_by_id_and_limit_cuts_the_list() {
 
 #[test]
 fn full_matches_rank_above_partial_ones() {
-    let (_, rows) = json_lookup(
-        "exec user process caused: no such file; could not connect to server: Connection",
-    );
+    let (_, rows) =
+        json_lookup("exec user process caused: no such file; model \"x\" not found, try pul");
     assert_eq!(rows[0]["id"], "tool/exec-format");
     assert_eq!(rows[0]["match"], "full");
     assert!(

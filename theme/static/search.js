@@ -197,32 +197,44 @@
     }
   }
 
-  function partialMatches(m, postings, best) {
+  /** Token overlap: only rare tokens have postings; each carries its
+   *  signature's (or title's) common tokens, counted once. An entry's title,
+   *  tags and category name score like one more signature. */
+  function partialMatches(m, tokens, postings, best) {
+    const query = new Set(tokens);
+    const common = (rec, from) => {
+      let acc = 0;
+      for (let i = from; i < rec.length; i += 2) if (query.has(rec[i])) acc += rec[i + 1];
+      return acc;
+    };
     const sigAcc = new Map();
     const metaAcc = new Map();
     for (const p of postings) {
-      for (let i = 0; i < p.s.length; i += 3) {
-        const key = p.s[i] + ':' + p.s[i + 1];
-        const cur = sigAcc.get(key);
-        if (cur) {
-          cur.acc += p.s[i + 2];
-          cur.rare ||= p.r === 1;
-        } else sigAcc.set(key, { entry: p.s[i], nth: p.s[i + 1], acc: p.s[i + 2], rare: p.r === 1 });
+      for (const rec of p.s) {
+        const key = rec[0] + ':' + rec[1];
+        let cur = sigAcc.get(key);
+        if (!cur) sigAcc.set(key, (cur = { entry: rec[0], nth: rec[1], acc: common(rec, 3) }));
+        cur.acc += rec[2];
       }
-      for (let i = 0; i < p.m.length; i += 2) {
-        metaAcc.set(p.m[i], (metaAcc.get(p.m[i]) || 0) + p.m[i + 1]);
+      for (const rec of p.m) {
+        if (!metaAcc.has(rec[0])) metaAcc.set(rec[0], common(rec, 2));
+        metaAcc.set(rec[0], metaAcc.get(rec[0]) + rec[1]);
       }
     }
-    const bestSig = new Map();
+    const bestOf = new Map();
     for (const s of sigAcc.values()) {
-      if (!s.rare) continue; // a partial match needs a distinctive token
-      const cur = bestSig.get(s.entry);
-      if (!cur || s.acc > cur.acc || (s.acc === cur.acc && s.nth < cur.nth)) bestSig.set(s.entry, s);
+      const cur = bestOf.get(s.entry);
+      if (!cur || s.acc > cur.score || (s.acc === cur.score && s.nth < cur.nth)) {
+        bestOf.set(s.entry, { score: s.acc, nth: s.nth });
+      }
     }
-    const [sigPart, metaPart] = m.mix;
-    for (const s of bestSig.values()) {
-      const score = Math.floor((sigPart * s.acc + metaPart * (metaAcc.get(s.entry) || 0)) / (sigPart + metaPart));
-      if (score >= m.min) keepBetter(best, { kind: PARTIAL, score, entry: s.entry, nth: s.nth });
+    for (const [entry, acc] of metaAcc) {
+      const cur = bestOf.get(entry);
+      if (!cur) bestOf.set(entry, { score: acc, nth: 0 });
+      else cur.score = Math.max(cur.score, acc);
+    }
+    for (const [entry, b] of bestOf) {
+      if (b.score >= m.min) keepBetter(best, { kind: PARTIAL, score: b.score, entry, nth: b.nth });
     }
   }
 
@@ -235,7 +247,7 @@
     tokens.forEach((t, i) => { if (Object.hasOwn(shards[i], t)) postings.push(shards[i][t]); });
     const best = new Map();
     fullMatches(f.text, m, postings, best);
-    partialMatches(m, postings, best);
+    partialMatches(m, tokens, postings, best);
     return [...best.values()].sort(better);
   }
 
