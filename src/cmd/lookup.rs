@@ -74,18 +74,28 @@ fn read_text(arg: Option<String>) -> Result<String, Error> {
     Ok(text)
 }
 
+/// One result as `--json` prints it (SPEC §3), plus the signature matched.
+#[derive(serde::Serialize)]
+struct JsonRow<'a> {
+    id: &'a str,
+    title: &'a str,
+    url: String,
+    score: serde_json::Value,
+    #[serde(rename = "match")]
+    kind: MatchKind,
+    signature: &'a str,
+}
+
 fn to_json(found: &[Found], config: &Config) -> String {
-    let rows: Vec<serde_json::Value> = found
+    let rows: Vec<JsonRow> = found
         .iter()
-        .map(|f| {
-            serde_json::json!({
-                "id": f.id,
-                "title": f.title,
-                "url": config.absolute(f.path),
-                "score": f.json_score(),
-                "match": f.hit.kind,
-                "signature": f.signature,
-            })
+        .map(|f| JsonRow {
+            id: f.id,
+            title: f.title,
+            url: config.absolute(f.path),
+            score: f.json_score(),
+            kind: f.hit.kind,
+            signature: &f.signature,
         })
         .collect();
     serde_json::to_string_pretty(&rows).unwrap_or_default()

@@ -161,3 +161,26 @@ test('search works from an entry page and from the 404 page', async () => {
   assert.deepEqual(outside, []);
   await page.close();
 });
+
+test('a one-megabyte paste is searched and the error at its end found', async () => {
+  const page = await browser.newPage();
+  await page.goto(site.base);
+  const text = 'model "x" not found, try again\n'.repeat(33_000) +
+    'ollama._types.ResponseError: model "llama3" not found, try pulling it first\n';
+  await paste(page, text);
+  assert.deepEqual((await resultIds(page)).slice(0, 1), ['ollama/model-not-found-try-pulling']);
+  assert.equal(new URL(page.url()).searchParams.get('q'), null, 'a huge paste is not put in the URL');
+  await page.close();
+});
+
+test('the results pass axe-core', async () => {
+  const page = await browser.newPage();
+  await page.goto(site.base);
+  await page.fill('input[type="search"]', 'error: failed to push some refs to \'origin\'');
+  await settled(page);
+  await page.locator('input[type="search"]').press('ArrowDown');
+  await page.addScriptTag({ path: join(import.meta.dirname, 'node_modules/axe-core/axe.min.js') });
+  const { violations } = await page.evaluate(() => window.axe.run('form[data-search]'));
+  assert.deepEqual(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`), []);
+  await page.close();
+});

@@ -159,6 +159,28 @@ fn nothing_found_exits_1_and_bad_input_exits_2() {
 }
 
 #[test]
+fn entries_with_errors_are_left_out_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    for rel in ["kbgen.toml", "content/tool/model-not-found.md"] {
+        let to = dir.path().join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(fixture().join(rel), to).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("content/tool/broken.md"),
+        "---\ntitle: x\n---\n",
+    )
+    .unwrap();
+    let out = kbgen(
+        dir.path(),
+        &["lookup", "model \"a\" not found, try pulling it first"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("entries with errors are left out"));
+}
+
+#[test]
 fn ties_break_by_id_and_limit_cuts_the_list() {
     let (_, rows) = json_lookup("error: the twin failure happened");
     assert_eq!(ids(&rows), vec!["other/twin-a", "tool/twin-b"]);

@@ -291,18 +291,21 @@
     return code;
   }
 
-  function resultNode(root, f, hit, entry, n) {
+  function resultNode(root, f, hit, entry, optionId) {
     const [id, title, path, category, sigs] = entry;
     const vals = hit.kind === FULL ? values(f, hit) : null;
     const a = el('a', {
-      class: 'search-result', role: 'option', id: 'search-option-' + n,
+      class: 'search-result', role: 'option', id: optionId,
       href: root + path, 'aria-selected': 'false', 'data-id': id,
       'data-match': hit.kind === FULL ? 'full' : 'partial', 'data-score': String(hit.score),
     },
     el('span', { class: 'search-result-meta' },
       el('span', { class: 'search-result-category' }, category),
+      hit.kind === FULL ? '' : ' ',
       hit.kind === FULL ? '' : el('span', { class: 'search-result-kind' }, 'similar')),
+    ' ',
     el('span', { class: 'search-result-title' }, title),
+    ' ',
     signatureNode(sigs[hit.nth], vals));
     return el('li', { role: 'presentation' }, a);
   }
@@ -384,7 +387,7 @@
           if (url) msg.push(' ', el('a', { href: url, class: 'search-contribute' }, 'Add this error to the knowledge base'));
           show('empty', msg, []);
         } else {
-          const items = hits.map((h, n) => resultNode(root, f, h, entries[n], n));
+          const items = hits.map((h, n) => resultNode(root, f, h, entries[n], listId + '-' + n));
           const full = hits.filter((h) => h.kind === FULL).length;
           show('results', [hits.length + (hits.length === 1 ? ' matching entry' : ' matching entries') +
             (full ? '' : ' (similar, not exact)')], items);
