@@ -30,6 +30,10 @@ pub const ASSETS: &[(&str, &[u8])] = &[
         include_bytes!("../../theme/static/kbgen.js"),
     ),
     (
+        "assets/search.js",
+        include_bytes!("../../theme/static/search.js"),
+    ),
+    (
         "assets/highlight.css",
         include_bytes!("../../theme/static/highlight.css"),
     ),

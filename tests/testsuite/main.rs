@@ -6,5 +6,6 @@ mod bundled;
 mod common;
 mod hardening;
 mod init_new;
+mod lookup;
 mod publishing;
 mod validation;
