@@ -266,6 +266,7 @@ impl<'a> SiteRenderer<'a> {
             category: &self.kb.category_of(e).name,
             description: &e.description,
             signature: e.signatures[0].display(),
+            signature_parts: signature_view(&e.signatures[0]).parts,
             updated: e.updated.to_string(),
         }
     }
