@@ -46,9 +46,9 @@
     }
   }
 
-  // Code blocks that scroll sideways must be reachable from the keyboard.
+  // Code blocks and tables that scroll sideways must be reachable from the keyboard.
   const scrollers = () => {
-    for (const p of d.querySelectorAll('pre:not(.sig-text)')) {
+    for (const p of d.querySelectorAll('pre:not(.sig-text), table')) {
       if (p.scrollWidth > p.clientWidth) p.tabIndex = 0; else p.removeAttribute('tabindex');
     }
   };
