@@ -200,3 +200,22 @@ for (const [name, path] of Object.entries(STRESS)) {
     }
   });
 }
+
+test('a site re-themes through CSS variables in a head.html override (docs/theming.md)', async () => {
+  const themed = await buildAndServe(join(REPO, 'tests/fixtures/theme/override'));
+  try {
+    const modes = [['light', 'rgb(138, 63, 252)', 'rgb(218, 30, 40)'], ['dark', 'rgb(190, 149, 255)', 'rgb(255, 131, 137)']];
+    for (const [scheme, link, line] of modes) {
+      const { context, page, problems } = await open('demo/example-error/', { colorScheme: scheme }, themed);
+      const style = (sel, prop) => page.locator(sel).first().evaluate((el, p) => getComputedStyle(el)[p], prop);
+      assert.equal(await style('.breadcrumb a', 'color'), link, `${scheme} link colour`);
+      assert.equal(await style('.signature', 'borderLeftColor'), line, `${scheme} signature colour`);
+      assert.equal(await style('.signature', 'borderTopLeftRadius'), '2px', 'non-colour variables apply in both modes');
+      assert.deepEqual(await axeViolations(page), []);
+      assert.deepEqual(problems, { console: [], failed: [], external: [] });
+      await context.close();
+    }
+  } finally {
+    themed.close();
+  }
+});

@@ -7,4 +7,5 @@ mod common;
 mod hardening;
 mod init_new;
 mod publishing;
+mod theme;
 mod validation;
