@@ -219,3 +219,29 @@ test('a site re-themes through CSS variables in a head.html override (docs/themi
     themed.close();
   }
 });
+
+test('every element reached with Tab shows a focus ring, starting with the skip link', async () => {
+  for (const path of ['', ENTRY]) {
+    const { context, page } = await open(path, { viewport: { width: 1280, height: 800 } });
+    const seen = [];
+    for (let i = 0; i < 150; i++) {
+      await page.keyboard.press('Tab');
+      const f = await page.evaluate(() => {
+        const el = document.activeElement;
+        if (!el || el === document.body || el.dataset.tabbed) return null;
+        el.dataset.tabbed = 'yes';
+        // A card shows the ring on itself when its stretched link has focus.
+        const ring = [el, el.closest('.card, .category-card')].filter(Boolean)
+          .some((x) => { const s = getComputedStyle(x); return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2; });
+        const r = el.getBoundingClientRect();
+        return { what: el.outerHTML.slice(0, 60), ring, visible: r.width > 0 && r.height > 0 && r.bottom > 0 };
+      });
+      if (!f) break;
+      seen.push(f);
+    }
+    assert.match(seen[0].what, /skip-link/, 'the skip link comes first');
+    assert.ok(seen.length > 20, `${path}: tabbed through ${seen.length} elements`);
+    assert.deepEqual(seen.filter((f) => !f.ring || !f.visible), [], `${path}: focus is visible`);
+    await context.close();
+  }
+});
