@@ -114,6 +114,7 @@ test('the copy button copies the signature and says so', async () => {
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), text);
   assert.equal(await button.textContent(), 'Copied');
   assert.equal(await page.locator('[role="status"]').textContent(), 'Copied to the clipboard');
+  assert.deepEqual(await axeViolations(page), [], 'the announcement sits inside a landmark');
   await context.close();
 });
 

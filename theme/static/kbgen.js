@@ -14,7 +14,7 @@
       try { localStorage.setItem(KEY, t); } catch (e) { /* private mode: not remembered */ }
       sync();
     });
-    system.addEventListener('change', sync);
+    system.addEventListener?.('change', sync);
     sync();
     b.hidden = false;
   }
@@ -24,7 +24,7 @@
     const status = d.createElement('p');
     status.className = 'sr-only';
     status.setAttribute('role', 'status');
-    d.body.append(status);
+    (d.querySelector('main') || d.body).append(status);
     const say = (b, label, msg) => {
       b.textContent = label;
       b.classList.toggle('copied', label === 'Copied');
