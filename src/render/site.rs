@@ -33,6 +33,10 @@ pub const ASSETS: &[(&str, &[u8])] = &[
         "assets/highlight.css",
         include_bytes!("../../theme/static/highlight.css"),
     ),
+    (
+        "assets/favicon.svg",
+        include_bytes!("../../theme/static/favicon.svg"),
+    ),
 ];
 
 const ENTRY_ROOT: &str = "../../";
