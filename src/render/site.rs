@@ -37,6 +37,10 @@ pub const ASSETS: &[(&str, &[u8])] = &[
         "assets/highlight.css",
         include_bytes!("../../theme/static/highlight.css"),
     ),
+    (
+        "assets/favicon.svg",
+        include_bytes!("../../theme/static/favicon.svg"),
+    ),
 ];
 
 const ENTRY_ROOT: &str = "../../";
@@ -270,6 +274,7 @@ impl<'a> SiteRenderer<'a> {
             category: &self.kb.category_of(e).name,
             description: &e.description,
             signature: e.signatures[0].display(),
+            signature_parts: signature_view(&e.signatures[0]).parts,
             updated: e.updated.to_string(),
         }
     }

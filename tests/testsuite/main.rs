@@ -8,4 +8,5 @@ mod hardening;
 mod init_new;
 mod lookup;
 mod publishing;
+mod theme;
 mod validation;
