@@ -32,6 +32,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Find the entries for pasted error text (argument or stdin).
     Lookup(LookupArgs),
+    /// Serve the site on 127.0.0.1, rebuilding and reloading on change.
+    Serve(ServeArgs),
 }
 
 /// `kbgen init`.
@@ -91,6 +93,17 @@ pub struct LookupArgs {
     pub limit: usize,
 }
 
+/// `kbgen serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port on 127.0.0.1 (0 picks a free one and prints it).
+    #[arg(short = 'p', long, default_value_t = crate::serve::DEFAULT_PORT)]
+    pub port: u16,
+    /// Include entries marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let root = match &cli.root {
@@ -103,5 +116,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(a) => crate::cmd::check::run(&root, a),
         Command::Build(a) => crate::cmd::build::run(&root, a),
         Command::Lookup(a) => crate::cmd::lookup::run(&root, a),
+        Command::Serve(a) => crate::cmd::serve::run(&root, a),
     }
 }

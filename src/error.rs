@@ -33,6 +33,22 @@ pub enum Error {
     /// A command-line value is not acceptable.
     #[error("{0}")]
     Usage(String),
+    /// `serve` could not listen on the port asked for.
+    #[error(
+        "port {port} on 127.0.0.1 is already in use; choose another with --port, or --port 0 for a free one"
+    )]
+    PortInUse {
+        /// The port asked for.
+        port: u16,
+    },
+    /// `serve` could not watch a folder for changes.
+    #[error("cannot watch {path} for changes: {source}")]
+    Watch {
+        /// The folder.
+        path: PathBuf,
+        /// The watcher's error.
+        source: notify_debouncer_full::notify::Error,
+    },
     /// A built-in template failed to compile or render (a bug in kbgen).
     #[error("template {name}: {message}")]
     Template {

@@ -4,7 +4,8 @@
 //! [`load`] reads `content/` → [`parse`] turns files into raw values →
 //! [`model`] validates them into a [`model::Kb`] → [`render`] produces every
 //! output file in memory → [`write`] puts them on disk atomically.
-//! [`lookup`] ranks entries for pasted error text; [`cli`] and [`cmd`] wire it
+//! [`lookup`] ranks entries for pasted error text; [`serve`] keeps the site
+//! in memory and rebuilds what a change affects; [`cli`] and [`cmd`] wire it
 //! to the command line.
 
 pub mod cli;
@@ -18,5 +19,6 @@ pub mod model;
 pub mod parse;
 pub mod pipeline;
 pub mod render;
+pub mod serve;
 pub mod source;
 pub mod write;

@@ -55,24 +55,33 @@ struct Candidate {
 
 /// Reads the content tree under `root/content`.
 pub fn load_content(root: &Path, max_file_size: u64) -> Result<Loaded> {
+    load_under(root, &root.join("content"), max_file_size)
+}
+
+/// Reads the part of the content tree at `start`: `root/content` itself, a
+/// category folder or one file (`serve` reloads only what changed). Paths
+/// that do not exist give nothing. Every diagnostic names a path under
+/// `start`.
+pub fn load_under(root: &Path, start: &Path, max_file_size: u64) -> Result<Loaded> {
     let content = root.join("content");
     let mut loaded = Loaded::default();
-    if !content.is_dir() {
+    if !content.is_dir() || std::fs::symlink_metadata(start).is_err() {
         return Ok(loaded);
     }
     let real_root = root
         .canonicalize()
         .map_err(|e| Error::io("reading", root, e))?;
+    let base_depth = start
+        .strip_prefix(&content)
+        .map_or(0, |rel| rel.components().count());
     let mut candidates = Vec::new();
-    for item in WalkDir::new(&content)
-        .sort_by_file_name()
-        .follow_links(false)
-    {
+    for item in WalkDir::new(start).sort_by_file_name().follow_links(false) {
         let item = item.map_err(|e| {
-            let path = e.path().unwrap_or(&content).to_path_buf();
+            let path = e.path().unwrap_or(start).to_path_buf();
             Error::io("reading", path, e.into())
         })?;
-        if item.depth() == 0 {
+        let depth = base_depth + item.depth();
+        if depth == 0 {
             continue;
         }
         let rel = rel_path(root, item.path());
@@ -84,14 +93,14 @@ pub fn load_content(root: &Path, max_file_size: u64) -> Result<Loaded> {
             continue;
         }
         if item.file_type().is_dir() || is_dir_link(&item) {
-            if item.depth() > 1 {
+            if depth > 1 {
                 loaded
                     .diags
                     .push(misplaced(&rel, "a folder nested inside a category"));
             }
             continue;
         }
-        if let Some(c) = classify(item.path(), item.depth(), &rel, &mut loaded.diags) {
+        if let Some(c) = classify(item.path(), depth, &rel, &mut loaded.diags) {
             candidates.push(Candidate {
                 path: item.path().to_path_buf(),
                 rel,

@@ -183,7 +183,8 @@ pub fn run(opts: &RunOptions) -> Result<Outcome> {
     Ok(outcome)
 }
 
-fn static_files(root: &Path) -> BTreeSet<String> {
+/// Output paths of the files under `root/static` (copied verbatim).
+pub fn static_files(root: &Path) -> BTreeSet<String> {
     let dir = root.join("static");
     walkdir::WalkDir::new(&dir)
         .sort_by_file_name()
@@ -194,6 +195,14 @@ fn static_files(root: &Path) -> BTreeSet<String> {
         .collect()
 }
 
+/// Generated files beyond pages and feeds (the search index), by output
+/// path. `build`, `check` and `serve` all take them from here; `serve`
+/// regenerates them when an entry's listed data changes (id, title,
+/// description, signatures, tags, category, date).
+pub fn extra_files(kb: &Kb) -> Vec<(String, Vec<u8>)> {
+    crate::render::search::files(&crate::lookup::Index::build(kb))
+}
+
 fn render(
     kb: &Kb,
     templates: &Templates,
@@ -202,12 +211,11 @@ fn render(
     diags: &mut Diagnostics,
 ) -> Result<Option<RenderReport>> {
     let statics = static_files(root);
-    let extra = crate::render::search::files(&crate::lookup::Index::build(kb));
     let input = RenderInput {
         kb,
         templates,
         static_files: &statics,
-        extra_files: extra,
+        extra_files: extra_files(kb),
     };
     match mode {
         Mode::Check => {

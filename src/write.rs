@@ -4,9 +4,9 @@
 //! output is moved aside first and removed after). A failed or abandoned
 //! build removes its temporary directory and leaves the old output as it was.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
 
@@ -25,11 +25,20 @@ impl Sink for NullSink {
     }
 }
 
-/// Keeps output in memory (tests and `serve`).
+/// Keeps output in memory, each file shared so that `serve` can answer
+/// requests from it without copying.
 #[derive(Default)]
 pub struct MemorySink {
-    /// Files written, by path.
-    pub files: Mutex<std::collections::BTreeMap<String, Vec<u8>>>,
+    files: Mutex<HashMap<String, Arc<[u8]>>>,
+}
+
+impl MemorySink {
+    /// The files written, by path.
+    pub fn into_files(self) -> HashMap<String, Arc<[u8]>> {
+        self.files
+            .into_inner()
+            .expect("no thread panicked while holding the lock")
+    }
 }
 
 impl Sink for MemorySink {
@@ -37,7 +46,7 @@ impl Sink for MemorySink {
         self.files
             .lock()
             .expect("no thread panicked while holding the lock")
-            .insert(path.to_string(), bytes.to_vec());
+            .insert(path.to_string(), Arc::from(bytes));
         Ok(())
     }
 }

@@ -6,6 +6,7 @@ pub mod check;
 pub mod init;
 pub mod lookup;
 pub mod new;
+pub mod serve;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;

@@ -48,68 +48,106 @@ pub fn assemble(config: Config, loaded: &Loaded, opts: AssembleOptions) -> (Kb, 
         .files
         .iter()
         .partition(|f| f.kind == FileKind::Category);
-    let all_ids: BTreeSet<String> = entry_files
-        .iter()
-        .map(|f| format!("{}/{}", f.category, f.stem))
-        .collect();
     let results: Vec<(Option<Entry>, Vec<Diagnostic>)> = entry_files
         .par_iter()
-        .map(|f| match parse_entry(f) {
-            (Some(raw), mut d) => {
-                let (e, d2) = validate_entry(f, raw);
-                d.extend(d2);
-                (e, d)
-            }
-            (None, mut d) => {
-                d.extend(check_names(f));
-                (None, d)
-            }
-        })
+        .map(|f| check_entry_file(f))
         .collect();
     let mut entries = Vec::with_capacity(results.len());
     for (e, d) in results {
         diags.extend(d);
         entries.extend(e);
     }
-    entries = dedup_ids(entries, &entry_files, &mut diags);
-    check_related(&entries, &all_ids, &mut diags);
+    let mut seen = BTreeSet::new();
+    entries.retain(|e| seen.insert(e.id.clone()));
+    let refs: Vec<&Entry> = entries.iter().collect();
+    diags.extend(site_checks(&refs, &entry_files));
     let categories_meta = read_categories(&cat_files, &mut diags);
-    let category_slugs: BTreeSet<&str> = entry_files.iter().map(|f| f.category.as_str()).collect();
-    check_category_names(&category_slugs, &entry_files, &mut diags);
-    check_aliases(&entries, &all_ids, &category_slugs, &mut diags);
-
     entries.retain(|e| opts.include_drafts || !e.draft);
-    entries.sort_by(|a, b| a.id.cmp(&b.id));
-    let categories = build_categories(&entries, categories_meta);
-    let tags = build_tags(&entries);
-    let related = related::compute(&entries, config.related_limit);
-    (
-        Kb {
-            config,
-            entries,
-            categories,
-            tags,
-            related,
-        },
-        diags,
-    )
+    (index_kb(config, entries, &categories_meta), diags)
 }
 
-fn dedup_ids(entries: Vec<Entry>, files: &[&LoadedFile], diags: &mut Diagnostics) -> Vec<Entry> {
-    let mut by_id: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for f in files {
-        by_id
-            .entry(format!("{}/{}", f.category, f.stem))
-            .or_default()
-            .push(&f.file.rel_path);
+/// Parses and validates one entry file on its own.
+pub fn check_entry_file(f: &LoadedFile) -> (Option<Entry>, Vec<Diagnostic>) {
+    match parse_entry(f) {
+        (Some(raw), mut d) => {
+            let (e, d2) = validate_entry(f, raw);
+            d.extend(d2);
+            (e, d)
+        }
+        (None, mut d) => {
+            d.extend(check_names(f));
+            (None, d)
+        }
     }
-    for (id, paths) in &by_id {
-        for p in paths.iter().skip(1) {
+}
+
+/// The checks that need the whole site: ids defined twice, `related`
+/// targets, category names and aliases. `entries` are the valid entries (one
+/// per id, drafts included) in any order; `entry_files` every entry file read.
+/// Nothing is copied: `serve` runs this after every change.
+pub fn site_checks(entries: &[&Entry], entry_files: &[&LoadedFile]) -> Vec<Diagnostic> {
+    let mut diags = Diagnostics::new();
+    let ids = FileIds::new(entry_files);
+    ids.duplicates(&mut diags);
+    check_related(entries, &ids, &mut diags);
+    let category_slugs: BTreeSet<&str> = ids.0.iter().map(|(c, _, _)| *c).collect();
+    check_category_names(&category_slugs, entry_files, &mut diags);
+    check_aliases(entries, &ids, &category_slugs, &mut diags);
+    diags.into_vec()
+}
+
+/// Every entry file as (category, slug, path), sorted: the ids that exist,
+/// valid or not.
+struct FileIds<'a>(Vec<(&'a str, &'a str, &'a str)>);
+
+impl<'a> FileIds<'a> {
+    fn new(files: &[&'a LoadedFile]) -> Self {
+        let mut v: Vec<(&str, &str, &str)> = files
+            .iter()
+            .map(|f| {
+                (
+                    f.category.as_str(),
+                    f.stem.as_str(),
+                    f.file.rel_path.as_str(),
+                )
+            })
+            .collect();
+        v.sort_unstable();
+        FileIds(v)
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        id.split_once('/').is_some_and(|(c, s)| {
+            self.0
+                .binary_search_by(|(fc, fs, _)| (*fc, *fs).cmp(&(c, s)))
+                .is_ok()
+        })
+    }
+
+    /// Every id, for "did you mean" hints.
+    fn all(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.0.iter().map(|(c, s, _)| format!("{c}/{s}")).collect();
+        v.dedup();
+        v
+    }
+
+    fn duplicates(&self, diags: &mut Diagnostics) {
+        for w in self.0.windows(2) {
+            let ((c, s, first), (c2, s2, p)) = (w[0], w[1]);
+            if (c, s) != (c2, s2) {
+                continue;
+            }
+            // With three files for one id, name the first for each repeat.
+            let first = self
+                .0
+                .iter()
+                .find(|(fc, fs, _)| (*fc, *fs) == (c, s))
+                .map_or(first, |f| f.2);
             diags.push(
                 Diagnostic::error(
                     p,
                     Pos::START,
-                    format!("entry id `{id}` is defined twice: also by {}", paths[0]),
+                    format!("entry id `{c}/{s}` is defined twice: also by {first}"),
                 )
                 .with_help(
                     "an entry is either <slug>.md or <slug>.yaml; delete or rename one of them",
@@ -117,15 +155,29 @@ fn dedup_ids(entries: Vec<Entry>, files: &[&LoadedFile], diags: &mut Diagnostics
             );
         }
     }
-    let mut seen = BTreeSet::new();
-    entries
-        .into_iter()
-        .filter(|e| seen.insert(e.id.clone()))
-        .collect()
 }
 
-fn check_related(entries: &[Entry], all_ids: &BTreeSet<String>, diags: &mut Diagnostics) {
-    let ids: Vec<&str> = all_ids.iter().map(String::as_str).collect();
+/// Sorts the entries by id and builds categories, tags and related lists.
+pub fn index_kb(
+    config: Config,
+    mut entries: Vec<Entry>,
+    categories_meta: &BTreeMap<String, RawCategory>,
+) -> Kb {
+    entries.sort_by(|a, b| a.id.cmp(&b.id));
+    let categories = build_categories(&entries, categories_meta);
+    let tags = build_tags(&entries);
+    let related = related::compute(&entries, config.related_limit);
+    Kb {
+        config,
+        entries,
+        categories,
+        tags,
+        related,
+    }
+}
+
+fn check_related(entries: &[&Entry], known: &FileIds, diags: &mut Diagnostics) {
+    let mut all: Option<Vec<String>> = None;
     for e in entries {
         for r in &e.related_ids {
             if r.value == e.id {
@@ -133,7 +185,9 @@ fn check_related(entries: &[Entry], all_ids: &BTreeSet<String>, diags: &mut Diag
                     Diagnostic::error(&e.file, r.pos, "an entry cannot be related to itself")
                         .with_help("remove this id from `related`"),
                 );
-            } else if !all_ids.contains(&r.value) {
+            } else if !known.contains(&r.value) {
+                let all = all.get_or_insert_with(|| known.all());
+                let ids: Vec<&str> = all.iter().map(String::as_str).collect();
                 let help = match nearest(&r.value, &ids) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => "write `category/slug` of an existing entry, or `slug` within the same category".into(),
@@ -182,23 +236,31 @@ pub fn alias_file(alias: &str) -> String {
 }
 
 fn check_aliases(
-    entries: &[Entry],
-    all_ids: &BTreeSet<String>,
+    entries: &[&Entry],
+    known: &FileIds,
     categories: &BTreeSet<&str>,
     diags: &mut Diagnostics,
 ) {
-    let generated: BTreeSet<String> = all_ids
+    // Pages of entries and categories, the home page and the 404 page.
+    let generated = |file: &str| {
+        matches!(file, "index.html" | "404.html")
+            || file
+                .strip_suffix("/index.html")
+                .is_some_and(|p| known.contains(p) || categories.contains(p))
+    };
+    // The entry whose file comes first (in walk order) keeps a contested alias.
+    let mut with_aliases: Vec<&Entry> = entries
         .iter()
-        .map(|id| format!("{id}/index.html"))
-        .chain(categories.iter().map(|c| format!("{c}/index.html")))
-        .chain(["index.html".to_string(), "404.html".to_string()])
+        .copied()
+        .filter(|e| !e.aliases.is_empty())
         .collect();
+    with_aliases.sort_by(|a, b| a.file.split('/').cmp(b.file.split('/')));
     let mut taken: HashMap<String, &str> = HashMap::new();
-    for e in entries {
+    for e in with_aliases {
         for alias in &e.aliases {
             let first = alias.value.split('/').next().unwrap_or("");
             let file = alias_file(&alias.value);
-            if RESERVED.contains(&first) || generated.contains(&file) {
+            if RESERVED.contains(&first) || generated(&file) {
                 diags.push(
                     Diagnostic::error(&e.file, alias.pos, format!("alias `/{}` would overwrite a page the site generates", alias.value))
                         .with_help("an alias must be an old address that no entry, category or built-in page uses"),
@@ -217,7 +279,8 @@ fn check_aliases(
     }
 }
 
-fn read_categories(
+/// Reads every `_category.yaml`, by category slug.
+pub fn read_categories(
     files: &[&LoadedFile],
     diags: &mut Diagnostics,
 ) -> BTreeMap<String, RawCategory> {
@@ -242,7 +305,8 @@ fn read_categories(
     out
 }
 
-fn title_order(entries: &[Entry]) -> impl Fn(&usize, &usize) -> std::cmp::Ordering + '_ {
+/// Listing order: title (case-insensitive), then id.
+pub(crate) fn title_order(entries: &[Entry]) -> impl Fn(&usize, &usize) -> std::cmp::Ordering + '_ {
     |a, b| {
         let (x, y) = (&entries[*a], &entries[*b]);
         x.title
@@ -252,7 +316,7 @@ fn title_order(entries: &[Entry]) -> impl Fn(&usize, &usize) -> std::cmp::Orderi
     }
 }
 
-fn build_categories(entries: &[Entry], mut meta: BTreeMap<String, RawCategory>) -> Vec<Category> {
+fn build_categories(entries: &[Entry], meta: &BTreeMap<String, RawCategory>) -> Vec<Category> {
     let mut members: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, e) in entries.iter().enumerate() {
         members.entry(&e.category).or_default().push(i);
@@ -261,24 +325,22 @@ fn build_categories(entries: &[Entry], mut meta: BTreeMap<String, RawCategory>) 
         .into_iter()
         .map(|(slug, mut idx)| {
             idx.sort_by(title_order(entries));
-            let m = meta.remove(slug).unwrap_or_default();
-            Category {
-                slug: slug.to_string(),
-                name: m
-                    .name
-                    .map_or_else(|| slug.to_string(), |n| n.value.trim().to_string()),
-                description: m
-                    .description
-                    .map(|d| d.value.trim().to_string())
-                    .unwrap_or_default(),
-                homepage: m
-                    .homepage
-                    .map(|h| h.value.trim().to_string())
-                    .filter(|h| link_is_safe(h)),
-                entries: idx,
-            }
+            category(slug, meta.get(slug), idx)
         })
         .collect()
+}
+
+/// A category from its slug, its `_category.yaml` (if any) and its members.
+pub(crate) fn category(slug: &str, meta: Option<&RawCategory>, entries: Vec<usize>) -> Category {
+    let text = |v: Option<&crate::source::Located<String>>| v.map(|x| x.value.trim().to_string());
+    let m = meta.cloned().unwrap_or_default();
+    Category {
+        slug: slug.to_string(),
+        name: text(m.name.as_ref()).unwrap_or_else(|| slug.to_string()),
+        description: text(m.description.as_ref()).unwrap_or_default(),
+        homepage: text(m.homepage.as_ref()).filter(|h| link_is_safe(h)),
+        entries,
+    }
 }
 
 fn build_tags(entries: &[Entry]) -> Vec<Tag> {

@@ -2,6 +2,7 @@
 //! after every check has passed; nothing here does I/O.
 
 pub mod assemble;
+pub mod live;
 pub mod related;
 pub mod signature;
 pub mod slug;
@@ -129,7 +130,7 @@ pub struct Tag {
 }
 
 /// The validated knowledge base.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Kb {
     /// Site configuration.
     pub config: Config,

@@ -1,8 +1,13 @@
 //! Related errors: the explicit `related` list first, then neighbours found
 //! through inverted indexes (same category, shared tags, shared rare
 //! signature words) rather than by comparing every pair of entries.
+//!
+//! The indexes are a value of their own, [`Index`], so that `serve` can keep
+//! them between rebuilds: inserting or removing one entry updates them in
+//! place, and [`Index::affected_by`] names the entries whose lists a change
+//! can alter.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::model::Entry;
 use crate::model::slug::tag_slug;
@@ -17,41 +22,41 @@ const WORD_WEIGHT: u32 = 1;
 /// entries: explicit ones in written order, then computed ones by score and
 /// id, until `limit` is reached.
 pub fn compute(entries: &[Entry], limit: usize) -> Vec<Vec<usize>> {
-    let index_of: HashMap<&str, usize> = entries
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.id.as_str(), i))
-        .collect();
-    let postings = Postings::build(entries);
-    entries
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            let mut out: Vec<usize> = Vec::new();
-            for r in &e.related_ids {
-                if let Some(&j) = index_of.get(r.value.as_str())
-                    && j != i
-                    && !out.contains(&j)
-                {
-                    out.push(j);
-                }
-            }
-            if out.len() < limit {
-                for j in postings.neighbours(i, e) {
-                    if out.len() >= limit {
-                        break;
-                    }
-                    if !out.contains(&j) {
-                        out.push(j);
-                    }
-                }
-            }
-            out
-        })
+    use rayon::prelude::*;
+    let index = Index::build(entries);
+    (0..entries.len())
+        .into_par_iter()
+        .map(|i| index.list(entries, i, limit))
         .collect()
 }
 
-struct Postings {
+/// What an entry is compared by: its category, tag slugs and the words of
+/// its signatures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Features {
+    category: String,
+    tags: Vec<String>,
+    words: Vec<String>,
+}
+
+impl Features {
+    /// The features of `e`.
+    pub fn of(e: &Entry) -> Self {
+        let mut tags: Vec<String> = e.tags.iter().map(|t| tag_slug(t)).collect();
+        tags.sort();
+        tags.dedup();
+        Features {
+            category: e.category.clone(),
+            tags,
+            words: signature_words(e),
+        }
+    }
+}
+
+/// Inverted indexes from features to the (sorted) indices of the entries
+/// that have them.
+#[derive(Debug, Clone, Default)]
+pub struct Index {
     category: HashMap<String, Vec<usize>>,
     tags: HashMap<String, Vec<usize>>,
     words: HashMap<String, Vec<usize>>,
@@ -74,48 +79,184 @@ fn signature_words(e: &Entry) -> Vec<String> {
     words
 }
 
-impl Postings {
-    fn build(entries: &[Entry]) -> Self {
-        let mut p = Postings {
-            category: HashMap::new(),
-            tags: HashMap::new(),
-            words: HashMap::new(),
-        };
+/// Adds `i` to a sorted posting list.
+fn add_posting(map: &mut HashMap<String, Vec<usize>>, key: &str, i: usize) {
+    let list = map.entry(key.to_string()).or_default();
+    if let Err(at) = list.binary_search(&i) {
+        list.insert(at, i);
+    }
+}
+
+/// Removes `i` from a posting list, dropping the list when it empties.
+fn remove_posting(map: &mut HashMap<String, Vec<usize>>, key: &str, i: usize) {
+    if let Some(list) = map.get_mut(key) {
+        list.retain(|&j| j != i);
+        if list.is_empty() {
+            map.remove(key);
+        }
+    }
+}
+
+impl Index {
+    /// Indexes every entry.
+    pub fn build(entries: &[Entry]) -> Self {
+        let mut p = Index::default();
         for (i, e) in entries.iter().enumerate() {
-            p.category.entry(e.category.clone()).or_default().push(i);
-            for t in &e.tags {
-                p.tags.entry(tag_slug(t)).or_default().push(i);
-            }
-            for w in signature_words(e) {
-                p.words.entry(w).or_default().push(i);
-            }
+            p.add_at(i, &Features::of(e));
         }
         p
     }
 
-    fn neighbours(&self, i: usize, e: &Entry) -> Vec<usize> {
-        let mut score: HashMap<usize, u32> = HashMap::new();
-        let mut add = |list: &[usize], w: u32| {
-            if list.len() <= MAX_POSTING {
-                for &j in list {
-                    *score.entry(j).or_default() += w;
-                }
+    /// Adds entry `i`'s features without renumbering (`i` is free).
+    pub fn add_at(&mut self, i: usize, f: &Features) {
+        add_posting(&mut self.category, &f.category, i);
+        for t in &f.tags {
+            add_posting(&mut self.tags, t, i);
+        }
+        for w in &f.words {
+            add_posting(&mut self.words, w, i);
+        }
+    }
+
+    fn lists_mut(&mut self) -> impl Iterator<Item = &mut Vec<usize>> {
+        self.category
+            .values_mut()
+            .chain(self.tags.values_mut())
+            .chain(self.words.values_mut())
+    }
+
+    /// Records that an entry with features `f` was inserted at index `i`
+    /// (entries at `i` and after moved up by one).
+    pub fn insert(&mut self, i: usize, f: &Features) {
+        for list in self.lists_mut() {
+            for j in list.iter_mut().filter(|j| **j >= i) {
+                *j += 1;
+            }
+        }
+        self.add_at(i, f);
+    }
+
+    /// Records that the entry at index `i`, with features `f`, was removed
+    /// (entries after it moved down by one).
+    pub fn remove(&mut self, i: usize, f: &Features) {
+        self.remove_at(i, f);
+        for list in self.lists_mut() {
+            for j in list.iter_mut().filter(|j| **j > i) {
+                *j -= 1;
+            }
+        }
+    }
+
+    /// Removes entry `i`'s features without renumbering.
+    pub fn remove_at(&mut self, i: usize, f: &Features) {
+        remove_posting(&mut self.category, &f.category, i);
+        for t in &f.tags {
+            remove_posting(&mut self.tags, t, i);
+        }
+        for w in &f.words {
+            remove_posting(&mut self.words, w, i);
+        }
+    }
+
+    /// Entries whose computed neighbours can change when an entry's features
+    /// go from `old` to `new` (either `None` for an entry that appears or
+    /// disappears): every entry sharing a feature that was added or removed.
+    /// Call it once the index holds the new state, so the indices returned
+    /// are current ones.
+    pub fn affected_by(&self, old: Option<&Features>, new: Option<&Features>) -> BTreeSet<usize> {
+        let mut out = BTreeSet::new();
+        let empty = Features {
+            category: String::new(),
+            tags: Vec::new(),
+            words: Vec::new(),
+        };
+        let (a, b) = (old.unwrap_or(&empty), new.unwrap_or(&empty));
+        let mut take = |map: &HashMap<String, Vec<usize>>, key: &str| {
+            if let Some(list) = map.get(key) {
+                out.extend(list.iter().copied());
             }
         };
-        for t in &e.tags {
-            add(&self.tags[&tag_slug(t)], TAG_WEIGHT);
+        if a.category != b.category {
+            take(&self.category, &a.category);
+            take(&self.category, &b.category);
         }
-        for w in signature_words(e) {
-            add(&self.words[&w], WORD_WEIGHT);
+        for t in symmetric(&a.tags, &b.tags) {
+            take(&self.tags, t);
         }
-        let same_cat = &self.category[&e.category];
-        for &j in same_cat.iter().take(MAX_POSTING) {
-            *score.entry(j).or_default() += CATEGORY_WEIGHT;
+        for w in symmetric(&a.words, &b.words) {
+            take(&self.words, w);
         }
-        score.remove(&i);
-        let mut ranked: Vec<(usize, u32)> = score.into_iter().collect();
-        // Higher score first; ties by index, which is id order.
-        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        ranked.into_iter().map(|(j, _)| j).collect()
+        out
     }
+
+    /// The related list of entry `i`: explicit ids first, then the best
+    /// scored neighbours, `limit` in all. `entries` must be sorted by id.
+    pub fn list(&self, entries: &[Entry], i: usize, limit: usize) -> Vec<usize> {
+        let e = &entries[i];
+        let mut out: Vec<usize> = Vec::new();
+        for r in &e.related_ids {
+            if let Ok(j) = entries.binary_search_by(|x| x.id.as_str().cmp(&r.value))
+                && j != i
+                && !out.contains(&j)
+            {
+                out.push(j);
+            }
+        }
+        if out.len() < limit {
+            // At most `out.len()` of the best `limit` are already listed.
+            for j in self.neighbours(i, e, entries.len(), limit) {
+                if out.len() >= limit {
+                    break;
+                }
+                if !out.contains(&j) {
+                    out.push(j);
+                }
+            }
+        }
+        out
+    }
+
+    /// The `want` best neighbours of entry `i`, by score then index.
+    fn neighbours(&self, i: usize, e: &Entry, n: usize, want: usize) -> Vec<usize> {
+        let mut score = vec![0u32; n];
+        let mut touched: Vec<usize> = Vec::new();
+        let mut add = |list: &[usize], w: u32| {
+            for &j in list {
+                if score[j] == 0 {
+                    touched.push(j);
+                }
+                score[j] += w;
+            }
+        };
+        let f = Features::of(e);
+        for t in &f.tags {
+            if let Some(list) = self.tags.get(t).filter(|l| l.len() <= MAX_POSTING) {
+                add(list, TAG_WEIGHT);
+            }
+        }
+        for w in &f.words {
+            if let Some(list) = self.words.get(w).filter(|l| l.len() <= MAX_POSTING) {
+                add(list, WORD_WEIGHT);
+            }
+        }
+        if let Some(list) = self.category.get(&f.category) {
+            add(&list[..list.len().min(MAX_POSTING)], CATEGORY_WEIGHT);
+        }
+        touched.retain(|&j| j != i);
+        // Higher score first; ties by index, which is id order.
+        let order = |a: &usize, b: &usize| score[*b].cmp(&score[*a]).then(a.cmp(b));
+        if touched.len() > want && want > 0 {
+            touched.select_nth_unstable_by(want - 1, order);
+            touched.truncate(want);
+        }
+        touched.sort_unstable_by(order);
+        touched
+    }
+}
+
+/// Items in exactly one of two sorted lists.
+fn symmetric<'a>(a: &'a [String], b: &'a [String]) -> impl Iterator<Item = &'a String> {
+    a.iter()
+        .filter(|x| b.binary_search(x).is_err())
+        .chain(b.iter().filter(|x| a.binary_search(x).is_err()))
 }

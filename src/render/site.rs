@@ -3,14 +3,14 @@
 //! checked against it; entry pages are then rendered in parallel and handed
 //! to the sink as soon as each is done.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::Result;
 use crate::model::assemble::alias_file;
-use crate::model::{Entry, Kb, Md, Part, Signature};
+use crate::model::{Category, Entry, Kb, Md, Part, Signature, Tag};
 use crate::render::context::*;
 use crate::render::feeds;
 use crate::render::highlight::Highlighter;
@@ -87,6 +87,9 @@ pub struct RenderReport {
     pub files: usize,
     /// Link-check and unsafe-link findings.
     pub diags: Diagnostics,
+    /// What each entry page links to and which ids it has, in entry order
+    /// (kept by `serve` to re-check links after a partial rebuild).
+    pub links: Vec<PageLinks>,
 }
 
 /// Inputs that are not part of the knowledge base itself.
@@ -138,22 +141,20 @@ pub fn plan(kb: &Kb, extra: &[(String, Vec<u8>)]) -> BTreeSet<String> {
 
 /// Renders the whole site into `sink`.
 pub fn render_site(input: RenderInput, sink: &dyn Sink) -> Result<RenderReport> {
+    render_site_with(input, sink, &Highlighter::new())
+}
+
+/// [`render_site`] with a highlighter that outlives the build (`serve`
+/// keeps one so grammars load once).
+pub fn render_site_with(
+    input: RenderInput,
+    sink: &dyn Sink,
+    highlighter: &Highlighter,
+) -> Result<RenderReport> {
     let kb = input.kb;
-    let highlighter = Highlighter::new();
-    let r = SiteRenderer {
-        kb,
-        templates: input.templates,
-        md: Markdown::new(kb.config.allow_html, &highlighter),
-        site: SiteView {
-            title: &kb.config.title,
-            description: &kb.config.description,
-            language: &kb.config.language,
-            base_url: &kb.config.base_url,
-            edit_url: kb.config.edit_url.as_deref(),
-        },
-    };
+    let r = SiteRenderer::new(kb, input.templates, highlighter);
     let planned = plan(kb, &input.extra_files);
-    let results: Vec<Result<EntryOutput>> = (0..kb.entries.len())
+    let results: Vec<Result<PageLinks>> = (0..kb.entries.len())
         .into_par_iter()
         .map(|i| {
             let out = r.entry_page(i)?;
@@ -161,40 +162,32 @@ pub fn render_site(input: RenderInput, sink: &dyn Sink) -> Result<RenderReport> 
                 &format!("{}/index.html", kb.entries[i].id),
                 out.html.as_bytes(),
             )?;
-            Ok(out)
+            Ok(out.links)
         })
         .collect();
-    let mut report = RenderReport::default();
-    let mut anchors: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut links = Vec::new();
-    for (i, res) in results.into_iter().enumerate() {
-        let out = res?;
-        anchors.insert(format!("{}/index.html", kb.entries[i].id), out.ids);
-        links.push((i, out.links, out.unsafe_links));
-        report.pages += 1;
-    }
-    for (i, found, unsafe_links) in links {
-        check_links(
-            kb,
-            i,
-            &found,
-            &planned,
-            input.static_files,
-            &anchors,
-            &mut report.diags,
-        );
-        for (md_pos, l) in unsafe_links {
-            let e = &kb.entries[i];
-            report.diags.push(
-                Diagnostic::warning(&e.file, link_pos(md_pos, &l), format!("link `{}` uses a scheme that is not http, https or mailto; it is shown as text", l.dest))
-                    .with_help("link to an https:// page or a page of this site"),
-            );
-        }
-    }
+    let mut report = RenderReport {
+        links: results.into_iter().collect::<Result<_>>()?,
+        ..RenderReport::default()
+    };
+    report.pages = kb.entries.len();
+    let refs: Vec<&PageLinks> = report.links.iter().collect();
+    report.diags = link_diags(kb, &refs, &planned, input.static_files);
     report.pages += r.list_pages(sink)?;
     for (path, bytes) in ASSETS {
         sink.put(path, bytes)?;
     }
+    let mut data = data_files(kb);
+    data.extend(input.extra_files);
+    for (path, bytes) in &data {
+        sink.put(path, bytes)?;
+    }
+    report.files = report.pages + ASSETS.len() + data.len();
+    Ok(report)
+}
+
+/// The generated files that are not pages: `robots.txt`, `atom.xml`,
+/// `api/errors.json` and the sitemap(s).
+pub fn data_files(kb: &Kb) -> Vec<(String, Vec<u8>)> {
     let mut data: Vec<(String, Vec<u8>)> = vec![
         ("robots.txt".into(), feeds::robots(kb).into_bytes()),
         ("atom.xml".into(), feeds::atom(kb).into_bytes()),
@@ -205,22 +198,62 @@ pub fn render_site(input: RenderInput, sink: &dyn Sink) -> Result<RenderReport> 
             .into_iter()
             .map(|(n, s)| (n, s.into_bytes())),
     );
-    data.extend(input.extra_files);
-    for (path, bytes) in &data {
-        sink.put(path, bytes)?;
-    }
-    report.files = report.pages + ASSETS.len() + data.len();
-    Ok(report)
+    data
 }
 
-struct EntryOutput {
-    html: String,
+/// Link-check and unsafe-link findings for every entry page; `links[i]` is
+/// what entry `i`'s page links to.
+pub fn link_diags(
+    kb: &Kb,
+    links: &[&PageLinks],
+    planned: &BTreeSet<String>,
+    static_files: &BTreeSet<String>,
+) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let anchors = |file: &str| {
+        let id = file.strip_suffix("/index.html")?;
+        kb.index_of(id).map(|j| &links[j].ids)
+    };
+    for (i, page) in links.iter().enumerate() {
+        check_links(
+            kb,
+            i,
+            &page.links,
+            planned,
+            static_files,
+            &anchors,
+            &mut diags,
+        );
+        for (md_pos, l) in &page.unsafe_links {
+            let e = &kb.entries[i];
+            diags.push(
+                Diagnostic::warning(&e.file, link_pos(*md_pos, l), format!("link `{}` uses a scheme that is not http, https or mailto; it is shown as text", l.dest))
+                    .with_help("link to an https:// page or a page of this site"),
+            );
+        }
+    }
+    diags
+}
+
+/// A rendered entry page.
+pub struct EntryOutput {
+    /// The HTML.
+    pub html: String,
+    /// What it links to and which ids it has.
+    pub links: PageLinks,
+}
+
+/// The internal links of an entry page and the element ids it has.
+#[derive(Debug, Clone, Default)]
+pub struct PageLinks {
     ids: BTreeSet<String>,
     links: Vec<(crate::source::Pos, InternalLink)>,
     unsafe_links: Vec<(crate::source::Pos, InternalLink)>,
 }
 
-struct SiteRenderer<'a> {
+/// Renders single pages of a site; [`render_site`] is made of these calls,
+/// and `serve` uses them to re-render only what a change affects.
+pub struct SiteRenderer<'a> {
     kb: &'a Kb,
     templates: &'a Templates,
     md: Markdown<'a>,
@@ -266,6 +299,23 @@ pub fn signature_view(s: &Signature) -> SignatureView<'_> {
 }
 
 impl<'a> SiteRenderer<'a> {
+    /// A renderer for `kb` with `templates`; `highlighter` is shared so its
+    /// grammars load once.
+    pub fn new(kb: &'a Kb, templates: &'a Templates, highlighter: &'a Highlighter) -> Self {
+        SiteRenderer {
+            kb,
+            templates,
+            md: Markdown::new(kb.config.allow_html, highlighter),
+            site: SiteView {
+                title: &kb.config.title,
+                description: &kb.config.description,
+                language: &kb.config.language,
+                base_url: &kb.config.base_url,
+                edit_url: kb.config.edit_url.as_deref(),
+            },
+        }
+    }
+
     fn card(&self, i: usize) -> CardView<'a> {
         let e: &'a Entry = &self.kb.entries[i];
         CardView {
@@ -298,7 +348,8 @@ impl<'a> SiteRenderer<'a> {
         }
     }
 
-    fn entry_page(&self, i: usize) -> Result<EntryOutput> {
+    /// The page of entry `i`.
+    pub fn entry_page(&self, i: usize) -> Result<EntryOutput> {
         let kb = self.kb;
         let e = &kb.entries[i];
         let cat = kb.category_of(e);
@@ -430,10 +481,12 @@ impl<'a> SiteRenderer<'a> {
             },
         )?;
         Ok(EntryOutput {
-            ids: ids_in(&html),
+            links: PageLinks {
+                ids: ids_in(&html),
+                links: col.links,
+                unsafe_links: col.unsafe_links,
+            },
             html,
-            links: col.links,
-            unsafe_links: col.unsafe_links,
         })
     }
 
@@ -446,51 +499,70 @@ impl<'a> SiteRenderer<'a> {
         };
         put("index.html", self.home()?)?;
         for c in &kb.categories {
-            let mut page = self.meta(
-                "../",
-                &format!("{}/", c.slug),
-                format!("{} errors · {}", c.name, kb.config.title),
-                &c.description,
-                "website",
-            );
-            if page.description.is_empty() {
-                page.description = format!("Troubleshooting entries for {} errors.", c.name);
-            }
-            let ctx = ListPage {
-                site: &self.site,
-                page,
-                name: &c.name,
-                description: &c.description,
-                homepage: c.homepage.as_deref(),
-                entries: c.entries.iter().map(|&i| self.card(i)).collect(),
-            };
-            put(
-                &format!("{}/index.html", c.slug),
-                self.templates.render("category.html", &ctx)?,
-            )?;
+            put(&format!("{}/index.html", c.slug), self.category_page(c)?)?;
         }
         for t in &kb.tags {
-            let desc = format!("Errors tagged {} in {}.", t.name, kb.config.title);
-            let page = self.meta(
-                "../../",
-                &format!("tags/{}/", t.slug),
-                format!("Tagged {} · {}", t.name, kb.config.title),
-                &desc,
-                "website",
-            );
-            let ctx = ListPage {
-                site: &self.site,
-                page,
-                name: &t.name,
-                description: "",
-                homepage: None,
-                entries: t.entries.iter().map(|&i| self.card(i)).collect(),
-            };
-            put(
-                &format!("tags/{}/index.html", t.slug),
-                self.templates.render("tag.html", &ctx)?,
-            )?;
+            put(&format!("tags/{}/index.html", t.slug), self.tag_page(t)?)?;
         }
+        put("tags/index.html", self.tags_page()?)?;
+        put("404.html", self.not_found_page()?)?;
+        for e in &kb.entries {
+            for a in &e.aliases {
+                put(&alias_file(&a.value), self.alias_page(e, &a.value)?)?;
+            }
+        }
+        Ok(n)
+    }
+
+    /// The page of category `c` (`<slug>/index.html`).
+    pub fn category_page(&self, c: &Category) -> Result<String> {
+        let kb = self.kb;
+        let mut page = self.meta(
+            "../",
+            &format!("{}/", c.slug),
+            format!("{} errors · {}", c.name, kb.config.title),
+            &c.description,
+            "website",
+        );
+        if page.description.is_empty() {
+            page.description = format!("Troubleshooting entries for {} errors.", c.name);
+        }
+        let ctx = ListPage {
+            site: &self.site,
+            page,
+            name: &c.name,
+            description: &c.description,
+            homepage: c.homepage.as_deref(),
+            entries: c.entries.iter().map(|&i| self.card(i)).collect(),
+        };
+        self.templates.render("category.html", &ctx)
+    }
+
+    /// The page of tag `t` (`tags/<slug>/index.html`).
+    pub fn tag_page(&self, t: &Tag) -> Result<String> {
+        let kb = self.kb;
+        let desc = format!("Errors tagged {} in {}.", t.name, kb.config.title);
+        let page = self.meta(
+            "../../",
+            &format!("tags/{}/", t.slug),
+            format!("Tagged {} · {}", t.name, kb.config.title),
+            &desc,
+            "website",
+        );
+        let ctx = ListPage {
+            site: &self.site,
+            page,
+            name: &t.name,
+            description: "",
+            homepage: None,
+            entries: t.entries.iter().map(|&i| self.card(i)).collect(),
+        };
+        self.templates.render("tag.html", &ctx)
+    }
+
+    /// The list of all tags (`tags/index.html`).
+    pub fn tags_page(&self) -> Result<String> {
+        let kb = self.kb;
         let tags = TagsPage {
             site: &self.site,
             page: self.meta(
@@ -510,10 +582,12 @@ impl<'a> SiteRenderer<'a> {
                 })
                 .collect(),
         };
-        put(
-            "tags/index.html",
-            self.templates.render("tags.html", &tags)?,
-        )?;
+        self.templates.render("tags.html", &tags)
+    }
+
+    /// The not-found page (`404.html`).
+    pub fn not_found_page(&self) -> Result<String> {
+        let kb = self.kb;
         let mut nf = self.meta(
             &format!("{}/", kb.config.base_url),
             "404.html",
@@ -522,39 +596,35 @@ impl<'a> SiteRenderer<'a> {
             "website",
         );
         nf.noindex = true;
-        put(
+        self.templates.render(
             "404.html",
-            self.templates.render(
-                "404.html",
-                &SimplePage {
-                    site: &self.site,
-                    page: nf,
-                    target: None,
-                    target_title: None,
-                },
-            )?,
-        )?;
-        for e in &kb.entries {
-            for a in &e.aliases {
-                let file = alias_file(&a.value);
-                let depth = file.matches('/').count();
-                let root = "../".repeat(depth);
-                let mut page =
-                    self.meta(&root, &e.path(), e.title.clone(), &e.description, "website");
-                page.noindex = true;
-                let ctx = SimplePage {
-                    site: &self.site,
-                    page,
-                    target: Some(format!("{root}{}", e.path())),
-                    target_title: Some(&e.title),
-                };
-                put(&file, self.templates.render("alias.html", &ctx)?)?;
-            }
-        }
-        Ok(n)
+            &SimplePage {
+                site: &self.site,
+                page: nf,
+                target: None,
+                target_title: None,
+            },
+        )
     }
 
-    fn home(&self) -> Result<String> {
+    /// The redirect page written at `alias` (a normalised alias path of `e`).
+    pub fn alias_page(&self, e: &Entry, alias: &str) -> Result<String> {
+        let file = alias_file(alias);
+        let depth = file.matches('/').count();
+        let root = "../".repeat(depth);
+        let mut page = self.meta(&root, &e.path(), e.title.clone(), &e.description, "website");
+        page.noindex = true;
+        let ctx = SimplePage {
+            site: &self.site,
+            page,
+            target: Some(format!("{root}{}", e.path())),
+            target_title: Some(&e.title),
+        };
+        self.templates.render("alias.html", &ctx)
+    }
+
+    /// The home page (`index.html`).
+    pub fn home(&self) -> Result<String> {
         let kb = self.kb;
         let mut cats: Vec<&crate::model::Category> = kb.categories.iter().collect();
         cats.sort_by(|a, b| {
@@ -673,13 +743,13 @@ fn resolve(from: &str, dest: &str) -> Option<(String, Option<String>)> {
     Some((file, frag))
 }
 
-fn check_links(
+fn check_links<'a>(
     kb: &Kb,
     i: usize,
     links: &[(crate::source::Pos, InternalLink)],
     planned: &BTreeSet<String>,
     static_files: &BTreeSet<String>,
-    anchors: &BTreeMap<String, BTreeSet<String>>,
+    anchors: &dyn Fn(&str) -> Option<&'a BTreeSet<String>>,
     diags: &mut Diagnostics,
 ) {
     let e = &kb.entries[i];
@@ -698,7 +768,7 @@ fn check_links(
                 };
                 match (target, frag) {
                     (None, _) => Some("no page or file of the site is there".to_string()),
-                    (Some(t), Some(f)) if !f.is_empty() => match anchors.get(&t) {
+                    (Some(t), Some(f)) if !f.is_empty() => match anchors(&t) {
                         Some(ids) if !ids.contains(&f) => {
                             Some(format!("the page has no heading or element with id `{f}`"))
                         }

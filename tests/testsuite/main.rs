@@ -8,5 +8,6 @@ mod hardening;
 mod init_new;
 mod lookup;
 mod publishing;
+mod serve;
 mod theme;
 mod validation;
