@@ -30,6 +30,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Render the site into the output directory.
     Build(BuildArgs),
+    /// Find the entries for pasted error text (argument or stdin).
+    Lookup(LookupArgs),
     /// Serve the site on 127.0.0.1, rebuilding and reloading on change.
     Serve(ServeArgs),
 }
@@ -78,6 +80,19 @@ pub struct BuildArgs {
     pub format: Format,
 }
 
+/// `kbgen lookup`.
+#[derive(Debug, Args)]
+pub struct LookupArgs {
+    /// The error text (a log line, a stack trace); read from stdin when absent.
+    pub text: Option<String>,
+    /// Print `[{"id","title","url","score","match"}]` instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Show at most N results (0: all).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+}
+
 /// `kbgen serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -100,6 +115,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::New(a) => crate::cmd::new::run(&root, a),
         Command::Check(a) => crate::cmd::check::run(&root, a),
         Command::Build(a) => crate::cmd::build::run(&root, a),
+        Command::Lookup(a) => crate::cmd::lookup::run(&root, a),
         Command::Serve(a) => crate::cmd::serve::run(&root, a),
     }
 }

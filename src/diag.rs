@@ -224,14 +224,12 @@ fn render_human(
     out
 }
 
-/// The end of the token starting at `start` (up to the next whitespace or
-/// line end), so the caret underlines the offending word rather than one byte.
+/// The end of the underline starting at `start`: the rest of the line
+/// without trailing spaces, so the caret marks the offending value.
 fn label_end(text: &str, start: usize) -> usize {
     let rest = &text[start..];
-    let len = rest
-        .char_indices()
-        .find(|(_, c)| c.is_whitespace())
-        .map_or(rest.len(), |(i, _)| i);
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    let len = line.trim_end().len();
     if len == 0 {
         (start + rest.chars().next().map_or(0, char::len_utf8)).min(text.len())
     } else {
@@ -279,10 +277,10 @@ pub fn summary(diags: &Diagnostics) -> String {
 
 /// `n` with the noun in singular or plural.
 pub fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        noun.to_string()
-    } else {
-        format!("{noun}s")
+    match (n, noun.strip_suffix('y')) {
+        (1, _) => noun.to_string(),
+        (_, Some(stem)) => format!("{stem}ies"),
+        _ => format!("{noun}s"),
     }
 }
 

@@ -14,6 +14,7 @@ pub mod config;
 pub mod diag;
 pub mod error;
 pub mod load;
+pub mod lookup;
 pub mod model;
 pub mod parse;
 pub mod pipeline;

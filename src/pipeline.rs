@@ -51,11 +51,24 @@ pub struct Outcome {
     pub report: Option<RenderReport>,
     /// The validated site, when validation passed.
     pub kb: Option<Kb>,
+    /// Entry files read.
+    pub entry_files: usize,
     /// Wall time of the run.
     pub elapsed: Duration,
 }
 
 impl Outcome {
+    fn empty() -> Self {
+        Outcome {
+            diags: Diagnostics::new(),
+            sources: BTreeMap::new(),
+            report: None,
+            kb: None,
+            entry_files: 0,
+            elapsed: Duration::ZERO,
+        }
+    }
+
     /// Renders the diagnostics in `format`.
     pub fn render_diags(&self, format: Format, color: bool) -> String {
         let refs = self.sources.iter().map(|(k, v)| (k.clone(), v)).collect();
@@ -79,18 +92,49 @@ pub fn read_config(root: &Path) -> Result<(SourceFile, std::result::Result<Confi
     Ok((file, parsed))
 }
 
+/// Loads and validates the site without rendering (for `lookup`). The
+/// outcome's `kb` holds the valid entries; it is `None` when the config is
+/// broken.
+pub fn load_kb(root: &Path) -> Result<Outcome> {
+    let start = Instant::now();
+    let (config_file, config) = read_config(root)?;
+    let mut outcome = Outcome::empty();
+    match config {
+        Ok(config) => {
+            let loaded = load::load_content(root, config.max_file_size)?;
+            let (kb, diags) = assemble(config, &loaded, AssembleOptions::default());
+            outcome.sources = diag_sources(loaded, &diags);
+            outcome.diags = diags;
+            outcome.kb = Some(kb);
+        }
+        Err(d) => {
+            outcome.diags = d;
+            outcome
+                .sources
+                .insert(config_file.rel_path.clone(), config_file);
+        }
+    }
+    outcome.elapsed = start.elapsed();
+    Ok(outcome)
+}
+
+/// The loaded files that diagnostics point into.
+fn diag_sources(loaded: load::Loaded, diags: &Diagnostics) -> BTreeMap<String, SourceFile> {
+    let wanted: BTreeSet<&str> = diags.sorted().iter().map(|d| d.file.as_str()).collect();
+    loaded
+        .files
+        .into_iter()
+        .filter(|f| wanted.contains(f.file.rel_path.as_str()))
+        .map(|f| (f.file.rel_path.clone(), f.file))
+        .collect()
+}
+
 /// Runs the pipeline.
 pub fn run(opts: &RunOptions) -> Result<Outcome> {
     let start = Instant::now();
     let root = &opts.root;
     let (config_file, config) = read_config(root)?;
-    let mut outcome = Outcome {
-        diags: Diagnostics::new(),
-        sources: BTreeMap::new(),
-        report: None,
-        kb: None,
-        elapsed: Duration::ZERO,
-    };
+    let mut outcome = Outcome::empty();
     let config = match config.map(|c| match &opts.base_url {
         Some(u) => c.with_base_url(u).map_err(Error::Usage),
         None => Ok(c),
@@ -109,6 +153,11 @@ pub fn run(opts: &RunOptions) -> Result<Outcome> {
         check_output_dir(root, out)?;
     }
     let loaded = load::load_content(root, config.max_file_size)?;
+    outcome.entry_files = loaded
+        .files
+        .iter()
+        .filter(|f| f.kind != crate::load::FileKind::Category)
+        .count();
     let (kb, mut diags) = assemble(
         config,
         &loaded,
@@ -127,13 +176,7 @@ pub fn run(opts: &RunOptions) -> Result<Outcome> {
         let report = render(&kb, &templates, root, &opts.mode, &mut diags)?;
         outcome.report = report;
     }
-    let wanted: BTreeSet<&str> = diags.sorted().iter().map(|d| d.file.as_str()).collect();
-    outcome.sources = loaded
-        .files
-        .into_iter()
-        .filter(|f| wanted.contains(f.file.rel_path.as_str()))
-        .map(|f| (f.file.rel_path.clone(), f.file))
-        .collect();
+    outcome.sources = diag_sources(loaded, &diags);
     outcome.diags = diags;
     outcome.kb = Some(kb);
     outcome.elapsed = start.elapsed();
@@ -156,8 +199,8 @@ pub fn static_files(root: &Path) -> BTreeSet<String> {
 /// path. `build`, `check` and `serve` all take them from here; `serve`
 /// regenerates them when an entry's listed data changes (id, title,
 /// description, signatures, tags, category, date).
-pub fn extra_files(_kb: &Kb) -> Vec<(String, Vec<u8>)> {
-    Vec::new()
+pub fn extra_files(kb: &Kb) -> Vec<(String, Vec<u8>)> {
+    crate::render::search::files(&crate::lookup::Index::build(kb))
 }
 
 fn render(

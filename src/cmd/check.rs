@@ -18,8 +18,12 @@ pub fn run(root: &Path, args: CheckArgs) -> anyhow::Result<ExitCode> {
     })?;
     super::print_diags(&outcome, args.format);
     if args.format == Format::Human {
-        let entries = outcome.kb.as_ref().map_or(0, |k| k.entries.len());
-        eprintln!("checked {entries} entries: {}", summary(&outcome.diags));
+        let n = outcome.entry_files;
+        eprintln!(
+            "checked {n} {}: {}",
+            crate::diag::plural(n, "entry"),
+            summary(&outcome.diags)
+        );
     }
     Ok(super::exit_for(&outcome))
 }

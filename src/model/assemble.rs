@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::{FileKind, Loaded, LoadedFile};
-use crate::model::slug::{is_slug, slugify};
+use crate::model::slug::{is_slug, tag_slug};
 use crate::model::url::link_is_safe;
 use crate::model::validate::{check_names, validate_entry};
 use crate::model::{Category, Entry, Kb, Tag, related};
@@ -347,7 +347,7 @@ fn build_tags(entries: &[Entry]) -> Vec<Tag> {
     let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
     for (i, e) in entries.iter().enumerate() {
         for t in &e.tags {
-            let slug = slugify(t);
+            let slug = tag_slug(t);
             tags.entry(slug.clone())
                 .or_insert_with(|| Tag {
                     slug,

@@ -10,7 +10,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::model::Entry;
-use crate::model::slug::slugify;
+use crate::model::slug::tag_slug;
 
 /// Postings longer than this are too common to say two entries are alike.
 const MAX_POSTING: usize = 400;
@@ -42,7 +42,7 @@ pub struct Features {
 impl Features {
     /// The features of `e`.
     pub fn of(e: &Entry) -> Self {
-        let mut tags: Vec<String> = e.tags.iter().map(|t| slugify(t)).collect();
+        let mut tags: Vec<String> = e.tags.iter().map(|t| tag_slug(t)).collect();
         tags.sort();
         tags.dedup();
         Features {

@@ -29,6 +29,21 @@ pub fn slugify(text: &str) -> String {
     out
 }
 
+/// The URL slug of a tag: [`slugify`], or for a tag with no ASCII letters
+/// or digits (`日本語`), `tag-` plus a stable hash of the name, so every tag
+/// gets a page.
+pub fn tag_slug(name: &str) -> String {
+    let s = slugify(name);
+    if !s.is_empty() {
+        return s;
+    }
+    // FNV-1a: stable across builds and platforms.
+    let hash = name.trim().bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("tag-{:08x}", hash as u32)
+}
+
 /// A calendar date, `YYYY-MM-DD`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
@@ -131,6 +146,10 @@ mod tests {
         );
         assert_eq!(slugify("  C++ / Rust  "), "c-rust");
         assert_eq!(slugify("Ünïcode"), "n-code");
+        assert_eq!(tag_slug("Ollama API"), "ollama-api");
+        assert_eq!(tag_slug("日本語"), tag_slug(" 日本語 "));
+        assert!(tag_slug("日本語").starts_with("tag-") && is_slug(&tag_slug("日本語")));
+        assert_ne!(tag_slug("日本語"), tag_slug("中文"));
     }
 
     #[test]

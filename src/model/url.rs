@@ -35,10 +35,11 @@ pub fn normalise_alias(alias: &str) -> Result<String, String> {
     if scheme(alias).is_some() || alias.starts_with("//") {
         return Err("an alias is a path on this site, not a full URL".into());
     }
-    if alias.contains(['?', '#', '\\', '%'])
-        || alias.chars().any(|c| c.is_control() || c.is_whitespace())
-    {
-        return Err("an alias may not contain spaces, `?`, `#`, `%` or backslashes".into());
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | '.' | '~');
+    if let Some(c) = alias.chars().find(|c| !allowed(*c)) {
+        return Err(format!(
+            "an alias may only contain ASCII letters, digits, `/`, `-`, `_`, `.` and `~`, not {c:?}"
+        ));
     }
     let segments: Vec<&str> = alias.split('/').filter(|s| !s.is_empty()).collect();
     if segments.is_empty() {

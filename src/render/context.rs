@@ -78,6 +78,8 @@ pub struct CardView<'a> {
     pub description: &'a str,
     /// First signature, as displayed.
     pub signature: String,
+    /// First signature's parts, for marking placeholders.
+    pub signature_parts: Vec<PartView<'a>>,
     /// `YYYY-MM-DD`.
     pub updated: String,
 }

@@ -8,9 +8,9 @@ use std::sync::OnceLock;
 use giallo::{HighlightOptions, HtmlRenderer, Registry, RenderOptions, ThemeVariant};
 
 /// Light theme used for the CSS classes.
-pub const LIGHT_THEME: &str = "github-light";
+pub const LIGHT_THEME: &str = "github-light-default";
 /// Dark theme used for the CSS classes.
-pub const DARK_THEME: &str = "github-dark";
+pub const DARK_THEME: &str = "github-dark-default";
 /// Class prefix of highlighted tokens.
 pub const CLASS_PREFIX: &str = "g-";
 

@@ -20,6 +20,8 @@ pub struct InternalLink {
     pub dest: String,
     /// 0-based line within the Markdown text.
     pub line: u32,
+    /// 1-based column (in characters) within that line.
+    pub col: u32,
 }
 
 /// Result of rendering one Markdown text.
@@ -96,7 +98,7 @@ impl<'h> Markdown<'h> {
         let mut code: Option<(String, String)> = None;
         let mut skip_end: Vec<bool> = Vec::new();
         for (ev, range) in Parser::new_ext(text, options()).into_offset_iter() {
-            let line = line_of.line(range.start);
+            let (line, col) = line_of.line_col(text, range.start);
             let ev = match ev {
                 Event::Html(s) | Event::InlineHtml(s) if !self.allow_html => Event::Text(s),
                 Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang)))
@@ -120,7 +122,7 @@ impl<'h> Markdown<'h> {
                     dest_url,
                     title,
                     id,
-                }) => match self.link(&dest_url, root, line, &mut out) {
+                }) => match self.link(&dest_url, root, (line, col), &mut out) {
                     Some(dest) => {
                         skip_end.push(false);
                         Event::Start(Tag::Link {
@@ -140,7 +142,7 @@ impl<'h> Markdown<'h> {
                     dest_url,
                     title,
                     id,
-                }) => match self.link(&dest_url, root, line, &mut out) {
+                }) => match self.link(&dest_url, root, (line, col), &mut out) {
                     Some(dest) => {
                         skip_end.push(false);
                         Event::Start(Tag::Image {
@@ -198,10 +200,17 @@ impl<'h> Markdown<'h> {
         r
     }
 
-    fn link(&self, dest: &str, root: &str, line: u32, out: &mut Rendered) -> Option<String> {
+    fn link(
+        &self,
+        dest: &str,
+        root: &str,
+        (line, col): (u32, u32),
+        out: &mut Rendered,
+    ) -> Option<String> {
         let found = InternalLink {
             dest: dest.to_string(),
             line,
+            col,
         };
         if !link_is_safe(dest) {
             out.unsafe_links.push(found);
@@ -300,11 +309,15 @@ impl LineIndex {
         }
     }
 
-    fn line(&self, offset: usize) -> u32 {
-        match self.starts.binary_search(&offset) {
-            Ok(i) => i as u32,
-            Err(i) => i as u32 - 1,
-        }
+    fn line_col(&self, text: &str, offset: usize) -> (u32, u32) {
+        let i = match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let col = text
+            .get(self.starts[i]..offset)
+            .map_or(0, |s| s.chars().count());
+        (i as u32, col as u32 + 1)
     }
 }
 

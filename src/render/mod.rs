@@ -5,6 +5,7 @@ pub mod context;
 pub mod feeds;
 pub mod highlight;
 pub mod markdown;
+pub mod search;
 pub mod seo;
 pub mod site;
 pub mod templates;

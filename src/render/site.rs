@@ -30,8 +30,16 @@ pub const ASSETS: &[(&str, &[u8])] = &[
         include_bytes!("../../theme/static/kbgen.js"),
     ),
     (
+        "assets/search.js",
+        include_bytes!("../../theme/static/search.js"),
+    ),
+    (
         "assets/highlight.css",
         include_bytes!("../../theme/static/highlight.css"),
+    ),
+    (
+        "assets/favicon.svg",
+        include_bytes!("../../theme/static/favicon.svg"),
     ),
 ];
 
@@ -219,7 +227,7 @@ pub fn link_diags(
         for (md_pos, l) in &page.unsafe_links {
             let e = &kb.entries[i];
             diags.push(
-                Diagnostic::warning(&e.file, md_pos.shifted(l.line), format!("link `{}` uses a scheme that is not http, https or mailto; it is shown as text", l.dest))
+                Diagnostic::warning(&e.file, link_pos(*md_pos, l), format!("link `{}` uses a scheme that is not http, https or mailto; it is shown as text", l.dest))
                     .with_help("link to an https:// page or a page of this site"),
             );
         }
@@ -316,6 +324,7 @@ impl<'a> SiteRenderer<'a> {
             category: &self.kb.category_of(e).name,
             description: &e.description,
             signature: e.signatures[0].display(),
+            signature_parts: signature_view(&e.signatures[0]).parts,
             updated: e.updated.to_string(),
         }
     }
@@ -457,7 +466,7 @@ impl<'a> SiteRenderer<'a> {
                 .iter()
                 .map(|t| NamedLink {
                     name: t,
-                    url: format!("tags/{}/", crate::model::slug::slugify(t)),
+                    url: format!("tags/{}/", crate::model::slug::tag_slug(t)),
                 })
                 .collect(),
             edit_url: kb.config.edit_url.as_ref().map(|u| edit_link(u, &e.file)),
@@ -660,6 +669,15 @@ impl<'a> SiteRenderer<'a> {
     }
 }
 
+/// Where a link found in Markdown starting at `md` is in the entry file.
+fn link_pos(md: crate::source::Pos, l: &InternalLink) -> crate::source::Pos {
+    if l.line == 0 {
+        crate::source::Pos::new(md.line, md.col + l.col - 1)
+    } else {
+        crate::source::Pos::new(md.line + l.line, l.col)
+    }
+}
+
 /// `<p>text</p>` → `text` for list items that are one paragraph.
 fn unwrap_single_paragraph(html: String) -> String {
     let t = html.trim_end();
@@ -736,7 +754,7 @@ fn check_links<'a>(
 ) {
     let e = &kb.entries[i];
     for (pos, l) in links {
-        let at = pos.shifted(l.line);
+        let at = link_pos(*pos, l);
         let problem = match resolve(&e.path(), &l.dest) {
             None => Some("it points above the site root".to_string()),
             Some((file, frag)) => {

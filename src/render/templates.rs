@@ -14,6 +14,7 @@ use crate::load::rel_path;
 /// The built-in templates, by name.
 pub const BUILTIN: &[(&str, &str)] = &[
     ("base.html", include_str!("../../theme/templates/base.html")),
+    ("head.html", include_str!("../../theme/templates/head.html")),
     (
         "search.html",
         include_str!("../../theme/templates/search.html"),

@@ -1,4 +1,13 @@
-//! The integration tests: one binary, a module per feature, each running the
-//! real `kbgen` binary on a fixture site under tests/fixtures/<feature>/.
+//! kbgen's integration tests: the real binary on small fixture sites, one
+//! module per feature (fixtures in tests/fixtures/<feature>/<case>/).
 
+mod build;
+mod bundled;
+mod common;
+mod hardening;
+mod init_new;
+mod lookup;
+mod publishing;
 mod serve;
+mod theme;
+mod validation;
