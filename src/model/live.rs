@@ -7,6 +7,7 @@
 //! the bottom check this on random edits).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -18,7 +19,9 @@ use crate::parse::category::RawCategory;
 
 /// A [`Kb`] with the indexes needed to update it in place.
 pub struct LiveKb {
-    kb: Kb,
+    // Shared with whoever makes the feeds and indexes in the background;
+    // changed in place when no one else holds it, copied otherwise.
+    kb: Arc<Kb>,
     meta: BTreeMap<String, RawCategory>,
     index: Index,
 }
@@ -72,12 +75,22 @@ impl LiveKb {
     /// Wraps an assembled `Kb` and the category metadata it was built with.
     pub fn new(kb: Kb, meta: BTreeMap<String, RawCategory>) -> Self {
         let index = Index::build(&kb.entries);
-        LiveKb { kb, meta, index }
+        LiveKb {
+            kb: Arc::new(kb),
+            meta,
+            index,
+        }
     }
 
     /// The current knowledge base.
     pub fn kb(&self) -> &Kb {
         &self.kb
+    }
+
+    /// The current knowledge base, shared (it stays as it is while this
+    /// `LiveKb` changes).
+    pub fn shared(&self) -> Arc<Kb> {
+        self.kb.clone()
     }
 
     /// Replaces a category's metadata (its `_category.yaml` changed or went
@@ -87,11 +100,12 @@ impl LiveKb {
             Some(m) => self.meta.insert(slug.to_string(), m),
             None => self.meta.remove(slug),
         };
-        let Ok(c) = self.category_pos(slug) else {
+        let Ok(c) = category_pos(&self.kb, slug) else {
             return false;
         };
-        let members = std::mem::take(&mut self.kb.categories[c].entries);
-        self.kb.categories[c] = category(slug, self.meta.get(slug), members);
+        let kb = Arc::make_mut(&mut self.kb);
+        let members = std::mem::take(&mut kb.categories[c].entries);
+        kb.categories[c] = category(slug, self.meta.get(slug), members);
         true
     }
 
@@ -129,22 +143,12 @@ impl LiveKb {
         out
     }
 
-    fn category_pos(&self, slug: &str) -> Result<usize, usize> {
-        self.kb
-            .categories
-            .binary_search_by(|c| c.slug.as_str().cmp(slug))
-    }
-
-    fn tag_pos(&self, slug: &str) -> Result<usize, usize> {
-        self.kb.tags.binary_search_by(|t| t.slug.as_str().cmp(slug))
-    }
-
     /// Puts `e` over the entry at `i` (same id); returns the old one.
     fn replace(&mut self, i: usize, e: Entry) -> Entry {
         let f = Features::of(&self.kb.entries[i]);
         self.unlist(i);
         self.index.remove_at(i, &f);
-        let old = std::mem::replace(&mut self.kb.entries[i], e);
+        let old = std::mem::replace(&mut Arc::make_mut(&mut self.kb).entries[i], e);
         self.index.add_at(i, &Features::of(&self.kb.entries[i]));
         self.list(i);
         old
@@ -155,8 +159,9 @@ impl LiveKb {
         let f = Features::of(&self.kb.entries[i]);
         self.unlist(i);
         self.index.remove(i, &f);
-        let e = self.kb.entries.remove(i);
-        self.kb.related.remove(i);
+        let kb = Arc::make_mut(&mut self.kb);
+        let e = kb.entries.remove(i);
+        kb.related.remove(i);
         self.shift(|j| match j {
             j if j == i => GONE,
             j if j > i && j != GONE => j - 1,
@@ -173,20 +178,21 @@ impl LiveKb {
             .partition_point(|x| x.id.as_str() < e.id.as_str());
         self.shift(|j| if j >= i && j != GONE { j + 1 } else { j });
         self.index.insert(i, &Features::of(&e));
-        self.kb.entries.insert(i, e);
-        self.kb.related.insert(i, Vec::new());
+        let kb = Arc::make_mut(&mut self.kb);
+        kb.entries.insert(i, e);
+        kb.related.insert(i, Vec::new());
         self.list(i);
     }
 
     /// Renumbers every index held in categories, tags and related lists.
     fn shift(&mut self, f: impl Fn(usize) -> usize) {
-        let lists = self
-            .kb
+        let kb = Arc::make_mut(&mut self.kb);
+        let lists = kb
             .categories
             .iter_mut()
             .map(|c| &mut c.entries)
-            .chain(self.kb.tags.iter_mut().map(|t| &mut t.entries))
-            .chain(self.kb.related.iter_mut());
+            .chain(kb.tags.iter_mut().map(|t| &mut t.entries))
+            .chain(kb.related.iter_mut());
         for list in lists {
             for j in list.iter_mut() {
                 *j = f(*j);
@@ -196,21 +202,22 @@ impl LiveKb {
 
     /// Takes entry `i` out of its category and tag listings.
     fn unlist(&mut self, i: usize) {
-        let e = &self.kb.entries[i];
-        if let Ok(c) = self.category_pos(&e.category) {
-            self.kb.categories[c].entries.retain(|&j| j != i);
-            if self.kb.categories[c].entries.is_empty() {
-                self.kb.categories.remove(c);
+        let kb = Arc::make_mut(&mut self.kb);
+        let e = &kb.entries[i];
+        let slugs: Vec<String> = e.tags.iter().map(|t| slugify(t)).collect();
+        if let Ok(c) = category_pos(kb, &e.category) {
+            kb.categories[c].entries.retain(|&j| j != i);
+            if kb.categories[c].entries.is_empty() {
+                kb.categories.remove(c);
             }
         }
-        let slugs: Vec<String> = e.tags.iter().map(|t| slugify(t)).collect();
         for slug in slugs {
-            if let Ok(t) = self.tag_pos(&slug) {
-                self.kb.tags[t].entries.retain(|&j| j != i);
-                if self.kb.tags[t].entries.is_empty() {
-                    self.kb.tags.remove(t);
+            if let Ok(t) = tag_pos(kb, &slug) {
+                kb.tags[t].entries.retain(|&j| j != i);
+                if kb.tags[t].entries.is_empty() {
+                    kb.tags.remove(t);
                 } else {
-                    self.name_tag(t);
+                    name_tag(kb, t);
                 }
             }
         }
@@ -218,7 +225,7 @@ impl LiveKb {
 
     /// Adds entry `i` to its category and tag listings, in title order.
     fn list(&mut self, i: usize) {
-        let kb = &mut self.kb;
+        let kb = Arc::make_mut(&mut self.kb);
         let e = &kb.entries[i];
         let c = match kb
             .categories
@@ -252,24 +259,9 @@ impl LiveKb {
         }
         let slugs: Vec<String> = e.tags.iter().map(|t| slugify(t)).collect();
         for slug in slugs {
-            if let Ok(t) = self.tag_pos(&slug) {
-                self.name_tag(t);
+            if let Ok(t) = tag_pos(kb, &slug) {
+                name_tag(kb, t);
             }
-        }
-    }
-
-    /// A tag is named as the first entry (in id order) carrying it writes it.
-    fn name_tag(&mut self, t: usize) {
-        let tag = &self.kb.tags[t];
-        let Some(&first) = tag.entries.iter().min() else {
-            return;
-        };
-        if let Some(name) = self.kb.entries[first]
-            .tags
-            .iter()
-            .find(|n| slugify(n) == tag.slug)
-        {
-            self.kb.tags[t].name = name.clone();
         }
     }
 
@@ -308,14 +300,40 @@ impl LiveKb {
             .map(|j| (j, index.list(entries, j, limit)))
             .collect();
         let mut changed = BTreeSet::new();
+        let kb = Arc::make_mut(&mut self.kb);
         for (j, list) in fresh {
-            if self.kb.related[j] != list {
-                changed.insert(self.kb.entries[j].id.clone());
-                self.kb.related[j] = list;
+            if kb.related[j] != list {
+                changed.insert(kb.entries[j].id.clone());
+                kb.related[j] = list;
             }
         }
-        debug_assert!(self.kb.related.iter().flatten().all(|&j| j != GONE));
+        debug_assert!(kb.related.iter().flatten().all(|&j| j != GONE));
         changed
+    }
+}
+
+fn category_pos(kb: &Kb, slug: &str) -> Result<usize, usize> {
+    kb.categories
+        .binary_search_by(|c| c.slug.as_str().cmp(slug))
+}
+
+fn tag_pos(kb: &Kb, slug: &str) -> Result<usize, usize> {
+    kb.tags.binary_search_by(|t| t.slug.as_str().cmp(slug))
+}
+
+/// A tag is named as the first entry (in id order) carrying it writes it.
+fn name_tag(kb: &mut Kb, t: usize) {
+    let tag = &kb.tags[t];
+    let Some(&first) = tag.entries.iter().min() else {
+        return;
+    };
+    let name = kb.entries[first]
+        .tags
+        .iter()
+        .find(|n| slugify(n) == tag.slug)
+        .cloned();
+    if let Some(name) = name {
+        kb.tags[t].name = name;
     }
 }
 
@@ -439,7 +457,9 @@ mod tests {
                         changes.push((key, Some(e)));
                     }
                 }
+                let held = live.shared();
                 let change = live.apply(changes);
+                prop_assert_eq!(&*held, &before, "a shared snapshot stays as it was");
                 let fresh = index_kb(config(), current.values().cloned().collect(), &meta);
                 prop_assert_eq!(live.kb(), &fresh);
                 // Every list that differs from before (by ids) is reported.

@@ -85,8 +85,35 @@ pub struct LiveSite {
     model: Option<Model>,
     statics: BTreeMap<String, Arc<[u8]>>,
     dirty: Dirty,
-    /// Published pages are ahead of the data files ([`LiveSite::refresh_data`]).
+    /// Published pages are ahead of the data files ([`LiveSite::data_job`]).
     data_pending: bool,
+    /// Counts publications that changed the data files' inputs.
+    data_version: u64,
+}
+
+/// Making the feeds, sitemap, API index and search index for one version
+/// of the site; runs anywhere, on a snapshot of the knowledge base.
+pub struct DataJob {
+    version: u64,
+    kb: Arc<Kb>,
+}
+
+/// What a [`DataJob`] made.
+pub struct DataFiles {
+    version: u64,
+    data: Vec<(String, Vec<u8>)>,
+    extra: Vec<(String, Vec<u8>)>,
+}
+
+impl DataJob {
+    /// Makes the files (the slow part: the search index covers every entry).
+    pub fn run(self) -> DataFiles {
+        DataFiles {
+            version: self.version,
+            data: data_files(&self.kb),
+            extra: extra_files(&self.kb),
+        }
+    }
 }
 
 /// The content side, present once config and templates are valid.
@@ -118,6 +145,7 @@ impl LiveSite {
             statics: BTreeMap::new(),
             dirty: Dirty::default(),
             data_pending: false,
+            data_version: 0,
         };
         let update = site.full()?;
         Ok((site, update))
@@ -308,20 +336,43 @@ impl LiveSite {
             update.pages = Some(pages);
             update.rendered = rendered;
             self.data_pending = self.dirty.data && !self.dirty.all;
+            if self.dirty.data || self.dirty.all {
+                self.data_version += 1;
+            }
             self.dirty = Dirty::default();
         }
         Ok(update)
     }
 
-    /// The feeds, sitemap, API index and search index, made again when a
-    /// change published since touched them: the files whose bytes changed,
-    /// and removals. `rebuild` leaves them out so that pages go out first;
-    /// call this right after publishing its update.
-    pub fn refresh_data(&mut self) -> Option<Vec<FileChange>> {
+    /// The job that makes the feeds, sitemap, API index and search index
+    /// again, when a change published since touched them. `rebuild` leaves
+    /// them out so that pages go out first; `serve` runs the job on another
+    /// thread and hands the result to [`LiveSite::apply_data`].
+    pub fn data_job(&mut self) -> Option<DataJob> {
         if !std::mem::take(&mut self.data_pending) {
             return None;
         }
-        self.model.as_mut().map(Model::regenerate_data)
+        let m = self.model.as_ref()?;
+        Some(DataJob {
+            version: self.data_version,
+            kb: m.live.shared(),
+        })
+    }
+
+    /// The files a job made that differ from those served (writes and
+    /// removals); `None` when the site changed since the job started (a
+    /// newer job follows).
+    pub fn apply_data(&mut self, files: DataFiles) -> Option<Vec<FileChange>> {
+        if files.version != self.data_version {
+            return None;
+        }
+        self.model.as_mut().map(|m| m.take_data(files))
+    }
+
+    /// [`LiveSite::data_job`] and [`LiveSite::apply_data`] in one go.
+    pub fn refresh_data(&mut self) -> Option<Vec<FileChange>> {
+        let job = self.data_job()?;
+        self.apply_data(job.run())
     }
 }
 
@@ -531,11 +582,10 @@ impl Model {
         link_diags(kb, &links, planned, &static_files)
     }
 
-    /// Feeds, sitemap, API and search index again: the files whose bytes
-    /// changed, and removals for files no longer generated.
-    fn regenerate_data(&mut self) -> Vec<FileChange> {
-        let kb = self.live.kb();
-        let mut data = data_files(kb);
+    /// Takes new feeds, sitemap, API and search index: returns the files
+    /// whose bytes changed, and removals for files no longer generated.
+    fn take_data(&mut self, files: DataFiles) -> Vec<FileChange> {
+        let DataFiles { data, extra, .. } = files;
         let names: BTreeSet<String> = data.iter().map(|(n, _)| n.clone()).collect();
         let mut out: Vec<FileChange> = self
             .data_names
@@ -548,7 +598,7 @@ impl Model {
         self.data_names = names;
         let old_extra: HashMap<String, Vec<u8>> =
             std::mem::take(&mut self.extra).into_iter().collect();
-        self.extra = extra_files(kb);
+        self.extra = extra;
         for (n, bytes) in &self.extra {
             if old_extra.get(n) != Some(bytes) {
                 out.push((n.clone(), Some(Arc::from(bytes.as_slice()))));
@@ -564,7 +614,6 @@ impl Model {
                 .filter(|n| !new_names.contains(n))
                 .map(|n| (n, None)),
         );
-        data.retain(|(n, _)| n != "robots.txt");
         out.extend(data.into_iter().map(|(n, b)| (n, Some(Arc::from(b)))));
         out
     }

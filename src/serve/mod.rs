@@ -20,11 +20,23 @@ use std::time::Instant;
 use crate::diag::{Diagnostics, plural, summary};
 use crate::error::{Error, Result};
 use http::Store;
-use live::{LiveSite, Pages, SiteOptions, Update};
-use watch::{Changes, Message, Watcher};
+use live::{DataFiles, LiveSite, Pages, SiteOptions, Update};
+use watch::{Changes, Watcher};
 
 /// Default port, as Zola uses.
 pub const DEFAULT_PORT: u16 = 1111;
+
+/// What the rebuild thread waits for.
+enum Message {
+    /// Files changed.
+    Changed(Changes),
+    /// The watcher failed; the text says why.
+    Failed(String),
+    /// Feeds and indexes made on another thread.
+    Data(DataFiles),
+    /// Shut down.
+    Stop,
+}
 
 /// How to serve.
 #[derive(Debug, Clone)]
@@ -63,7 +75,15 @@ async fn serve(opts: ServeOptions) -> Result<()> {
     let base_url = format!("http://127.0.0.1:{}", addr.port());
     let store = Arc::new(Store::default());
     let (tx, rx) = mpsc::channel();
-    let watcher = Watcher::start(&root, tx.clone())?;
+    let watcher = {
+        let tx = tx.clone();
+        Watcher::start(&root, move |r| {
+            let _ = tx.send(match r {
+                Ok(c) => Message::Changed(c),
+                Err(why) => Message::Failed(why),
+            });
+        })?
+    };
     let start = Instant::now();
     let (site, update) = LiveSite::new(SiteOptions {
         root: root.clone(),
@@ -81,7 +101,18 @@ async fn serve(opts: ServeOptions) -> Result<()> {
     let _ = std::io::stdout().flush();
     let rebuilds = {
         let store = store.clone();
-        std::thread::spawn(move || rebuild_loop(site, watcher, rx, store, printer))
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            Rebuilds {
+                site,
+                watcher,
+                store,
+                printer,
+                tx,
+                data_busy: false,
+            }
+            .run(rx)
+        })
     };
     let app = http::router(store.clone());
     let shutdown = {
@@ -110,48 +141,87 @@ async fn bind(port: u16) -> Result<tokio::net::TcpListener> {
         })
 }
 
-/// Waits for changes and rebuilds, until told to stop.
-fn rebuild_loop(
-    mut site: LiveSite,
-    mut watcher: Watcher,
-    rx: mpsc::Receiver<Message>,
+/// The rebuild thread: owns the site and the watcher.
+struct Rebuilds {
+    site: LiveSite,
+    watcher: Watcher,
     store: Arc<Store>,
-    mut printer: Printer,
-) {
-    while let Ok(msg) = rx.recv() {
-        let mut changes = match msg {
-            Message::Changed(c) => c,
-            Message::Failed(why) => {
-                eprintln!("watching failed: {why}");
-                continue;
-            }
-            Message::Stop => return,
-        };
-        // Take whatever else is already queued: one rebuild for all of it.
-        while let Ok(more) = rx.try_recv() {
-            match more {
-                Message::Changed(c) => changes.merge(c),
-                Message::Failed(why) => eprintln!("watching failed: {why}"),
+    printer: Printer,
+    tx: mpsc::Sender<Message>,
+    /// A data job runs on another thread.
+    data_busy: bool,
+}
+
+impl Rebuilds {
+    /// Waits for changes and rebuilds, until told to stop.
+    fn run(mut self, rx: mpsc::Receiver<Message>) {
+        self.start_data();
+        while let Ok(msg) = rx.recv() {
+            let mut changes = match msg {
+                Message::Changed(c) => c,
+                Message::Failed(why) => {
+                    eprintln!("watching failed: {why}");
+                    continue;
+                }
+                Message::Data(files) => {
+                    self.take_data(files);
+                    continue;
+                }
                 Message::Stop => return,
+            };
+            // Take the changes already queued too: one rebuild for all.
+            while let Ok(more) = rx.try_recv() {
+                match more {
+                    Message::Changed(c) => changes.merge(c),
+                    Message::Failed(why) => eprintln!("watching failed: {why}"),
+                    Message::Data(files) => self.take_data(files),
+                    Message::Stop => return,
+                }
             }
+            self.rebuild(&changes);
         }
-        if let Err(e) = watcher.refresh() {
+    }
+
+    fn rebuild(&mut self, changes: &Changes) {
+        if let Err(e) = self.watcher.refresh() {
             eprintln!("error: {e}");
         }
         let start = Instant::now();
-        match site.rebuild(&changes) {
+        match self.site.rebuild(changes) {
             Ok(mut update) => {
-                if publish(&store, &site, &mut update) {
-                    printer.report(&site, &update, &describe(&changes), start);
+                if publish(&self.store, &self.site, &mut update) {
+                    self.printer
+                        .report(&self.site, &update, &describe(changes), start);
                 } else {
-                    printer.diagnostics(&site, &update);
+                    self.printer.diagnostics(&self.site, &update);
                 }
-                if let Some(files) = site.refresh_data() {
-                    store.patch_quietly(files);
-                }
+                self.start_data();
             }
             Err(e) => eprintln!("error: {e}; still serving the last build"),
         }
+    }
+
+    /// Makes the feeds and indexes on another thread (one at a time), so
+    /// the next save is not kept waiting behind them.
+    fn start_data(&mut self) {
+        if self.data_busy {
+            return;
+        }
+        if let Some(job) = self.site.data_job() {
+            self.data_busy = true;
+            let tx = self.tx.clone();
+            std::thread::spawn(move || {
+                let _ = tx.send(Message::Data(job.run()));
+            });
+        }
+    }
+
+    fn take_data(&mut self, files: DataFiles) {
+        self.data_busy = false;
+        if let Some(files) = self.site.apply_data(files) {
+            self.store.patch_quietly(files);
+        }
+        self.start_data();
     }
 }
 

@@ -6,7 +6,6 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
@@ -82,18 +81,8 @@ impl Changes {
     }
 }
 
-/// Messages to the rebuild loop.
-#[derive(Debug)]
-pub enum Message {
-    /// Files changed.
-    Changed(Changes),
-    /// The watcher failed; the text says why.
-    Failed(String),
-    /// Shut down.
-    Stop,
-}
-
-/// Watches a site and sends [`Message`]s; stops when dropped.
+/// Watches a site and reports [`Changes`] (or why watching failed); stops
+/// when dropped.
 pub struct Watcher {
     root: PathBuf,
     debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
@@ -101,8 +90,12 @@ pub struct Watcher {
 }
 
 impl Watcher {
-    /// Starts watching `root` (canonical) and the folders in it.
-    pub fn start(root: &Path, tx: Sender<Message>) -> Result<Watcher> {
+    /// Starts watching `root` (canonical) and the folders in it; `report`
+    /// runs on the watcher's thread.
+    pub fn start(
+        root: &Path,
+        mut report: impl FnMut(std::result::Result<Changes, String>) + Send + 'static,
+    ) -> Result<Watcher> {
         let base = root.to_path_buf();
         let handler = move |res: DebounceEventResult| {
             let msg = match res {
@@ -115,17 +108,15 @@ impl Watcher {
                     if changes.is_empty() {
                         return;
                     }
-                    Message::Changed(changes)
+                    Ok(changes)
                 }
-                Err(errors) => Message::Failed(
-                    errors
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                ),
+                Err(errors) => Err(errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")),
             };
-            let _ = tx.send(msg);
+            report(msg);
         };
         let debouncer = new_debouncer(DEBOUNCE, None, handler).map_err(|e| watch_error(root, e))?;
         let mut w = Watcher {
