@@ -256,8 +256,9 @@ fn push_heading<'a>(
         })
         .collect();
     let id = ids.unique(&text);
-    // Entry sections are <h2>; headings inside them start at <h3>.
-    let n = (level as usize + 1).clamp(3, 6);
+    // Entry sections are <h2>; headings inside them are <h3> whether the
+    // author wrote `#`, `##` or `###`, so no heading level is ever skipped.
+    let n = (level as usize).clamp(3, 6);
     events.push(Event::Html(CowStr::from(format!("<h{n} id=\"{id}\">"))));
     events.extend(inner);
     events.push(Event::Html(CowStr::from(format!("</h{n}>\n"))));

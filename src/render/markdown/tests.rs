@@ -8,12 +8,13 @@ fn render(text: &str, allow_html: bool) -> Rendered {
 }
 
 #[test]
-fn headings_get_unique_ids_and_shift_levels() {
-    let r = render("# Meaning\n\n## Setup\n\n## Setup\n", false);
+fn headings_get_unique_ids_and_never_skip_a_level() {
+    let r = render("# Meaning\n\n## Setup\n\n### Setup\n\n#### Deep\n", false);
     insta::assert_snapshot!(r.html, @r#"
     <h3 id="meaning-1">Meaning</h3>
     <h3 id="setup">Setup</h3>
     <h3 id="setup-1">Setup</h3>
+    <h4 id="deep">Deep</h4>
     "#);
 }
 
