@@ -298,6 +298,22 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// A diagnostic at any position, even past the end of its file,
+        /// renders in every format without panicking and names the file.
+        #[test]
+        fn any_position_renders(text in "(\\PC|\n){0,60}", line in 0u32..12, col in 0u32..40) {
+            let src = SourceFile::new("content/a/b.md", std::path::PathBuf::new(), text);
+            let mut ds = Diagnostics::new();
+            ds.push(Diagnostic::error("content/a/b.md", Pos::new(line, col), "bad").with_help("fix"));
+            let sources = BTreeMap::from([("content/a/b.md".to_string(), &src)]);
+            for format in [Format::Human, Format::Github, Format::Json] {
+                let out = render(&ds, &sources, format, false);
+                proptest::prop_assert!(out.contains("content/a/b.md"));
+            }
+        }
+    }
+
     #[test]
     fn sorted_orders_by_file_then_line() {
         let mut ds = Diagnostics::new();

@@ -163,6 +163,22 @@ mod tests {
         assert_eq!(f.offset_of(Pos::new(3, 1)), 8);
     }
 
+    proptest::proptest! {
+        /// Every byte offset maps to a position inside the file, and mapping
+        /// that position back lands on the same character.
+        #[test]
+        fn positions_round_trip(text in "(\\PC|\n){0,80}", at in 0usize..100) {
+            let f = file(&text);
+            let offset = at.min(f.text.len());
+            let pos = f.pos_of(offset);
+            proptest::prop_assert!(pos.line >= 1 && pos.col >= 1);
+            proptest::prop_assert!((pos.line as usize) <= f.line_count());
+            let back = f.offset_of(pos);
+            let boundary = (0..=offset).rev().find(|i| f.text.is_char_boundary(*i)).unwrap();
+            proptest::prop_assert_eq!(back, boundary);
+        }
+    }
+
     #[test]
     fn bom_and_crlf_are_normalised() {
         let f = file("\u{feff}a: 1\r\nb: 2\r\n");
