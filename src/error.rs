@@ -49,6 +49,9 @@ pub enum Error {
         /// The watcher's error.
         source: notify_debouncer_full::notify::Error,
     },
+    /// The output writer thread stopped (after an I/O error it reports).
+    #[error("the output writer stopped")]
+    WriterStopped,
     /// A built-in template failed to compile or render (a bug in kbgen).
     #[error("template {name}: {message}")]
     Template {

@@ -11,7 +11,7 @@ use crate::diag::{Diagnostics, Format};
 use crate::error::{Error, Result};
 use crate::load::{self, rel_path};
 use crate::model::{AssembleOptions, Kb, assemble};
-use crate::render::site::{RenderInput, RenderReport, plan, render_site};
+use crate::render::site::{RenderInput, RenderReport, render_site};
 use crate::render::templates::Templates;
 use crate::source::SourceFile;
 use crate::write::{NullSink, Staging, check_output_dir};
@@ -165,6 +165,11 @@ pub fn run(opts: &RunOptions) -> Result<Outcome> {
             include_drafts: opts.drafts,
         },
     );
+    // Entries own their text now; keep only the files that diagnostics
+    // point into (a large site's sources would otherwise stay in memory
+    // through rendering). Files that rendering finds fault with are read
+    // again at the end.
+    let mut kept = KeptSources::keep(loaded, &diags);
     let templates = match Templates::load(root) {
         Ok(t) => Some(t),
         Err(ds) => {
@@ -176,11 +181,48 @@ pub fn run(opts: &RunOptions) -> Result<Outcome> {
         let report = render(&kb, &templates, root, &opts.mode, &mut diags)?;
         outcome.report = report;
     }
-    outcome.sources = diag_sources(loaded, &diags);
+    outcome.sources = kept.take(&diags);
     outcome.diags = diags;
     outcome.kb = Some(kb);
     outcome.elapsed = start.elapsed();
     Ok(outcome)
+}
+
+/// Source texts of a run: those with diagnostics, and where the others are.
+struct KeptSources {
+    texts: BTreeMap<String, SourceFile>,
+    paths: BTreeMap<String, PathBuf>,
+}
+
+impl KeptSources {
+    fn keep(loaded: load::Loaded, diags: &Diagnostics) -> Self {
+        let paths = loaded
+            .files
+            .iter()
+            .map(|f| (f.file.rel_path.clone(), f.file.disk_path.clone()))
+            .collect();
+        KeptSources {
+            texts: diag_sources(loaded, diags),
+            paths,
+        }
+    }
+
+    /// The texts of the files `diags` point into, reading again those not
+    /// kept.
+    fn take(&mut self, diags: &Diagnostics) -> BTreeMap<String, SourceFile> {
+        let wanted: BTreeSet<&str> = diags.sorted().iter().map(|d| d.file.as_str()).collect();
+        wanted
+            .into_iter()
+            .filter_map(|rel| match self.texts.remove(rel) {
+                Some(f) => Some((rel.to_string(), f)),
+                None => {
+                    let path = self.paths.get(rel)?;
+                    let text = std::fs::read_to_string(path).ok()?;
+                    Some((rel.to_string(), SourceFile::new(rel, path.clone(), text)))
+                }
+            })
+            .collect()
+    }
 }
 
 /// Output paths of the files under `root/static` (copied verbatim).
@@ -225,12 +267,12 @@ fn render(
         }
         Mode::Build { out } => {
             let staging = Staging::begin(out)?;
-            let planned = plan(kb, &input.extra_files);
-            staging.create_dirs(planned.iter().map(String::as_str))?;
             if root.join("static").is_dir() {
                 staging.copy_tree(&root.join("static"))?;
             }
-            let report = render_site(input, &staging)?;
+            // One writer thread, fed by the render threads: on this kind of
+            // filesystem parallel creates only add kernel time (benches/README.md).
+            let report = staging.write_from(|sink| render_site(input, sink))?;
             diags.extend(report.diags.clone().into_vec());
             if !diags.has_errors() {
                 staging.commit()?;

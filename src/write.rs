@@ -4,8 +4,9 @@
 //! output is moved aside first and removed after). A failed or abandoned
 //! build removes its temporary directory and leaves the old output as it was.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
@@ -14,6 +15,12 @@ use crate::error::{Error, Result};
 pub trait Sink: Sync {
     /// Stores one file at a relative `/`-separated path.
     fn put(&self, path: &str, bytes: &[u8]) -> Result<()>;
+
+    /// Stores one file the caller no longer needs; sinks that keep or queue
+    /// the bytes take them without a copy.
+    fn put_owned(&self, path: String, bytes: Vec<u8>) -> Result<()> {
+        self.put(&path, &bytes)
+    }
 }
 
 /// Discards output (used by `check`, which renders to validate links).
@@ -187,6 +194,61 @@ impl Sink for Staging {
         debug_assert!(!path.split('/').any(|s| s == ".." || s.is_empty()));
         let p = self.temp.join(path);
         std::fs::write(&p, bytes).map_err(|e| Error::io("writing", &p, e))
+    }
+}
+
+/// Files waiting for the writer thread. Render threads block when it is
+/// full, so memory stays bounded whatever the site's size.
+const QUEUE: usize = 128;
+
+/// A sink that hands files to the writer thread of [`Staging::write_from`].
+struct Queue {
+    tx: SyncSender<(String, Vec<u8>)>,
+}
+
+impl Sink for Queue {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        self.put_owned(path.to_string(), bytes.to_vec())
+    }
+
+    fn put_owned(&self, path: String, bytes: Vec<u8>) -> Result<()> {
+        // A closed queue means the writer stopped on an I/O error, which
+        // `write_from` reports instead of this one.
+        self.tx
+            .send((path, bytes))
+            .map_err(|_| Error::WriterStopped)
+    }
+}
+
+impl Staging {
+    /// Runs `produce` with a sink whose files are written by one dedicated
+    /// thread, in the order they arrive, creating each directory once.
+    /// On this kind of filesystem one writer beats several: parallel
+    /// creates contend in the kernel (see benches/README.md), while the
+    /// render threads keep both cores busy.
+    pub fn write_from<R>(&self, produce: impl FnOnce(&dyn Sink) -> Result<R>) -> Result<R> {
+        std::thread::scope(|scope| {
+            let (tx, rx) = sync_channel(QUEUE);
+            let writer = scope.spawn(move || self.drain(rx));
+            let produced = produce(&Queue { tx });
+            let written = writer.join().expect("the writer thread does not panic");
+            written.and(produced)
+        })
+    }
+
+    fn drain(&self, rx: Receiver<(String, Vec<u8>)>) -> Result<()> {
+        let mut dirs: HashSet<String> = HashSet::new();
+        for (path, bytes) in rx {
+            if let Some((dir, _)) = path.rsplit_once('/')
+                && !dirs.contains(dir)
+            {
+                let p = self.temp.join(dir);
+                std::fs::create_dir_all(&p).map_err(|e| Error::io("creating", &p, e))?;
+                dirs.insert(dir.to_string());
+            }
+            self.put(&path, &bytes)?;
+        }
+        Ok(())
     }
 }
 

@@ -114,15 +114,22 @@ fn bench(o: &Options) -> Result<(), String> {
     let load_before = measure::load_average();
     eprintln!("machine: {machine}; load average {load_before}");
     let mut rows = Vec::new();
+    let mut written: Vec<PathBuf> = Vec::new();
     for &n in &o.sizes {
-        rows.extend(bench_size(o, n)?);
+        // The previous size's outputs go before the next corpus is written
+        // (and its settling pause starts).
+        written.drain(..).for_each(|p| remove(&p));
+        let (r, w) = bench_size(o, n)?;
+        rows.extend(r);
+        written = w;
     }
-    let _ = std::fs::remove_dir_all(&o.work);
     print_table(&rows, &machine);
     println!(
         "\nLoad average (1, 5, 15 min) before: {load_before}; after: {}",
         measure::load_average()
     );
+    written.iter().for_each(|p| remove(p));
+    let _ = std::fs::remove_dir_all(&o.work);
     Ok(())
 }
 
@@ -137,7 +144,8 @@ fn remove(p: &Path) {
 /// many is several times slower, so measured runs never follow a deletion.
 const SETTLE_SECS: u64 = 31;
 
-fn bench_size(o: &Options, n: usize) -> Result<Vec<Row>, String> {
+/// Measures size `n`; returns the rows and the directories to delete.
+fn bench_size(o: &Options, n: usize) -> Result<(Vec<Row>, Vec<PathBuf>), String> {
     let site = o.work.join(format!("site-{n}"));
     let report = o.work.join("time.txt");
     remove(&site);
@@ -184,12 +192,10 @@ fn bench_size(o: &Options, n: usize) -> Result<Vec<Row>, String> {
         }
         written.extend([out, floor_out, copy]);
     }
-    for p in written.iter().chain([&site]) {
-        remove(p);
-    }
+    written.push(site);
     let names = ["kbgen build", "floor", "cp -r output"];
     let counts = [pages, n, pages];
-    Ok(names
+    let rows = names
         .into_iter()
         .zip(counts)
         .zip(&samples)
@@ -205,7 +211,8 @@ fn bench_size(o: &Options, n: usize) -> Result<Vec<Row>, String> {
                 max_wall,
             }
         })
-        .collect())
+        .collect();
+    Ok((rows, written))
 }
 
 /// The page count from kbgen's summary line; refuses a build with warnings

@@ -164,8 +164,9 @@ pub fn index_kb(
     categories_meta: &BTreeMap<String, RawCategory>,
 ) -> Kb {
     entries.sort_by(|a, b| a.id.cmp(&b.id));
-    let categories = build_categories(&entries, categories_meta);
-    let tags = build_tags(&entries);
+    let keys = title_keys(&entries);
+    let categories = build_categories(&entries, &keys, categories_meta);
+    let tags = build_tags(&entries, &keys);
     let related = related::compute(&entries, config.related_limit);
     Kb {
         config,
@@ -316,7 +317,27 @@ pub(crate) fn title_order(entries: &[Entry]) -> impl Fn(&usize, &usize) -> std::
     }
 }
 
-fn build_categories(entries: &[Entry], meta: &BTreeMap<String, RawCategory>) -> Vec<Category> {
+/// Sort keys for [`title_order`], lowercased once per entry rather than on
+/// every comparison (two allocations each, over every category and tag
+/// list of a large site).
+fn title_keys(entries: &[Entry]) -> Vec<String> {
+    entries.par_iter().map(|e| e.title.to_lowercase()).collect()
+}
+
+/// Sorts `idx` in [`title_order`] using keys from [`title_keys`].
+fn sort_by_title(idx: &mut [usize], keys: &[String], entries: &[Entry]) {
+    idx.sort_by(|&a, &b| {
+        keys[a]
+            .cmp(&keys[b])
+            .then_with(|| entries[a].id.cmp(&entries[b].id))
+    });
+}
+
+fn build_categories(
+    entries: &[Entry],
+    keys: &[String],
+    meta: &BTreeMap<String, RawCategory>,
+) -> Vec<Category> {
     let mut members: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, e) in entries.iter().enumerate() {
         members.entry(&e.category).or_default().push(i);
@@ -324,7 +345,7 @@ fn build_categories(entries: &[Entry], meta: &BTreeMap<String, RawCategory>) -> 
     members
         .into_iter()
         .map(|(slug, mut idx)| {
-            idx.sort_by(title_order(entries));
+            sort_by_title(&mut idx, keys, entries);
             category(slug, meta.get(slug), idx)
         })
         .collect()
@@ -343,7 +364,7 @@ pub(crate) fn category(slug: &str, meta: Option<&RawCategory>, entries: Vec<usiz
     }
 }
 
-fn build_tags(entries: &[Entry]) -> Vec<Tag> {
+fn build_tags(entries: &[Entry], keys: &[String]) -> Vec<Tag> {
     let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
     for (i, e) in entries.iter().enumerate() {
         for t in &e.tags {
@@ -358,11 +379,8 @@ fn build_tags(entries: &[Entry]) -> Vec<Tag> {
                 .push(i);
         }
     }
-    let order = title_order(entries);
-    tags.into_values()
-        .map(|mut t| {
-            t.entries.sort_by(&order);
-            t
-        })
-        .collect()
+    let mut tags: Vec<Tag> = tags.into_values().collect();
+    tags.par_iter_mut()
+        .for_each(|t| sort_by_title(&mut t.entries, keys, entries));
+    tags
 }

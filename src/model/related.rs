@@ -24,10 +24,48 @@ const WORD_WEIGHT: u32 = 1;
 pub fn compute(entries: &[Entry], limit: usize) -> Vec<Vec<usize>> {
     use rayon::prelude::*;
     let index = Index::build(entries);
-    (0..entries.len())
-        .into_par_iter()
-        .map(|i| index.list(entries, i, limit))
+    let all: Vec<usize> = (0..entries.len()).collect();
+    // One score array per chunk of entries, not per entry: zeroing an array
+    // the size of the site for every entry is quadratic (40 GB of writes at
+    // 100k entries).
+    all.par_chunks(CHUNK)
+        .flat_map_iter(|chunk| {
+            let mut scores = Scores::new(entries.len());
+            chunk
+                .iter()
+                .map(|&i| index.list_with(entries, i, limit, &mut scores))
+                .collect::<Vec<_>>()
+        })
         .collect()
+}
+
+/// Entries scored with one [`Scores`] array.
+const CHUNK: usize = 512;
+
+/// Scores of candidate neighbours: a dense array indexed by entry, all
+/// zero between uses, and the entries touched so it can be cleared cheaply.
+pub struct Scores {
+    score: Vec<u32>,
+    touched: Vec<usize>,
+}
+
+impl Scores {
+    /// Room for a site of `n` entries.
+    pub fn new(n: usize) -> Self {
+        Scores {
+            score: vec![0; n],
+            touched: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, list: &[usize], w: u32) {
+        for &j in list {
+            if self.score[j] == 0 {
+                self.touched.push(j);
+            }
+            self.score[j] += w;
+        }
+    }
 }
 
 /// What an entry is compared by: its category, tag slugs and the words of
@@ -192,6 +230,17 @@ impl Index {
     /// The related list of entry `i`: explicit ids first, then the best
     /// scored neighbours, `limit` in all. `entries` must be sorted by id.
     pub fn list(&self, entries: &[Entry], i: usize, limit: usize) -> Vec<usize> {
+        self.list_with(entries, i, limit, &mut Scores::new(entries.len()))
+    }
+
+    /// [`Index::list`] with a reusable score array (sized for `entries`).
+    pub fn list_with(
+        &self,
+        entries: &[Entry],
+        i: usize,
+        limit: usize,
+        scores: &mut Scores,
+    ) -> Vec<usize> {
         let e = &entries[i];
         let mut out: Vec<usize> = Vec::new();
         for r in &e.related_ids {
@@ -204,7 +253,7 @@ impl Index {
         }
         if out.len() < limit {
             // At most `out.len()` of the best `limit` are already listed.
-            for j in self.neighbours(i, e, entries.len(), limit) {
+            for j in self.neighbours(i, e, scores, limit) {
                 if out.len() >= limit {
                     break;
                 }
@@ -217,17 +266,8 @@ impl Index {
     }
 
     /// The `want` best neighbours of entry `i`, by score then index.
-    fn neighbours(&self, i: usize, e: &Entry, n: usize, want: usize) -> Vec<usize> {
-        let mut score = vec![0u32; n];
-        let mut touched: Vec<usize> = Vec::new();
-        let mut add = |list: &[usize], w: u32| {
-            for &j in list {
-                if score[j] == 0 {
-                    touched.push(j);
-                }
-                score[j] += w;
-            }
-        };
+    fn neighbours(&self, i: usize, e: &Entry, s: &mut Scores, want: usize) -> Vec<usize> {
+        let mut add = |list: &[usize], w: u32| s.add(list, w);
         let f = Features::of(e);
         for t in &f.tags {
             if let Some(list) = self.tags.get(t).filter(|l| l.len() <= MAX_POSTING) {
@@ -242,15 +282,24 @@ impl Index {
         if let Some(list) = self.category.get(&f.category) {
             add(&list[..list.len().min(MAX_POSTING)], CATEGORY_WEIGHT);
         }
-        touched.retain(|&j| j != i);
-        // Higher score first; ties by index, which is id order.
-        let order = |a: &usize, b: &usize| score[*b].cmp(&score[*a]).then(a.cmp(b));
-        if touched.len() > want && want > 0 {
-            touched.select_nth_unstable_by(want - 1, order);
-            touched.truncate(want);
+        let mut ranked: Vec<(u32, usize)> = s
+            .touched
+            .drain(..)
+            .filter(|&j| j != i)
+            .map(|j| (s.score[j], j))
+            .collect();
+        for &(_, j) in &ranked {
+            s.score[j] = 0;
         }
-        touched.sort_unstable_by(order);
-        touched
+        s.score[i] = 0;
+        // Higher score first; ties by index, which is id order.
+        let order = |a: &(u32, usize), b: &(u32, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+        if ranked.len() > want && want > 0 {
+            ranked.select_nth_unstable_by(want - 1, order);
+            ranked.truncate(want);
+        }
+        ranked.sort_unstable_by(order);
+        ranked.into_iter().map(|(_, j)| j).collect()
     }
 }
 
@@ -259,4 +308,117 @@ fn symmetric<'a>(a: &'a [String], b: &'a [String]) -> impl Iterator<Item = &'a S
     a.iter()
         .filter(|x| b.binary_search(x).is_err())
         .chain(b.iter().filter(|x| a.binary_search(x).is_err()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Date, Signature};
+    use crate::source::{Located, Pos};
+
+    fn entry(i: usize) -> Entry {
+        // A deterministic mix: 3 categories and 6 words (lists longer than
+        // MAX_POSTING at 1500 entries), 12 tags (shorter ones).
+        let words = [
+            "timeout", "refused", "denied", "missing", "mismatch", "expired",
+        ];
+        let category = format!("c{}", i % 3);
+        let slug = format!("e{i:04}");
+        let sig = format!("{} {} {{x}}", words[i % 6], words[(i / 6) % 6]);
+        Entry {
+            id: format!("{category}/{slug}"),
+            category: category.clone(),
+            slug: slug.clone(),
+            file: format!("content/{category}/{slug}.md"),
+            title: slug,
+            description: String::new(),
+            signatures: vec![Signature::parse(&sig).unwrap()],
+            updated: Date::parse("2026-01-01").unwrap(),
+            quick_fix: None,
+            tags: (0..i % 4)
+                .map(|k| format!("t{}", (i * 7 + k) % 12))
+                .collect(),
+            meaning: None,
+            why: None,
+            causes: Vec::new(),
+            fixes: Vec::new(),
+            checks: Vec::new(),
+            steps: Vec::new(),
+            prevention: Vec::new(),
+            sources: Vec::new(),
+            related_ids: i
+                .is_multiple_of(5)
+                .then(|| Located::new(format!("c{}/e{:04}", (i + 3) % 3, i + 3), Pos::START))
+                .into_iter()
+                .collect(),
+            faq: Vec::new(),
+            aliases: Vec::new(),
+            draft: false,
+        }
+    }
+
+    /// The definition: score every other entry, sort by score then index.
+    fn reference(entries: &[Entry], limit: usize) -> Vec<Vec<usize>> {
+        let words: Vec<Vec<String>> = entries.iter().map(signature_words).collect();
+        let tags: Vec<Vec<String>> = entries
+            .iter()
+            .map(|e| e.tags.iter().map(|t| tag_slug(t)).collect())
+            .collect();
+        let list = |f: &dyn Fn(usize) -> bool| -> Vec<usize> {
+            (0..entries.len()).filter(|&j| f(j)).collect()
+        };
+        entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let mut score = vec![0u32; entries.len()];
+                let same_cat = list(&|o| entries[o].category == e.category);
+                for &j in same_cat.iter().take(MAX_POSTING) {
+                    score[j] += CATEGORY_WEIGHT;
+                }
+                for t in &e.tags {
+                    let t = tag_slug(t);
+                    let l = list(&|o| tags[o].contains(&t));
+                    if l.len() <= MAX_POSTING {
+                        l.iter().for_each(|&j| score[j] += TAG_WEIGHT);
+                    }
+                }
+                for w in &words[i] {
+                    let l = list(&|o| words[o].contains(w));
+                    if l.len() <= MAX_POSTING {
+                        l.iter().for_each(|&j| score[j] += WORD_WEIGHT);
+                    }
+                }
+                let mut ranked: Vec<usize> = (0..entries.len())
+                    .filter(|&j| j != i && score[j] > 0)
+                    .collect();
+                ranked.sort_by(|&a, &b| score[b].cmp(&score[a]).then(a.cmp(&b)));
+                let index_of = |id: &str| entries.iter().position(|o| o.id == id);
+                let mut out: Vec<usize> = Vec::new();
+                for j in e.related_ids.iter().filter_map(|r| index_of(&r.value)) {
+                    if j != i && !out.contains(&j) {
+                        out.push(j);
+                    }
+                }
+                for j in ranked {
+                    if out.len() < limit && !out.contains(&j) {
+                        out.push(j);
+                    }
+                }
+                out
+            })
+            .collect()
+    }
+
+    #[test]
+    fn indexed_scoring_matches_the_definition() {
+        let mut entries: Vec<Entry> = (0..1500).map(entry).collect();
+        entries.sort_by(|a, b| a.id.cmp(&b.id));
+        for limit in [1, 6] {
+            let expected = reference(&entries, limit);
+            assert_eq!(compute(&entries, limit), expected);
+            let index = Index::build(&entries);
+            assert_eq!(index.list(&entries, 7, limit), expected[7]);
+        }
+    }
 }

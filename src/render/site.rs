@@ -157,12 +157,12 @@ pub fn render_site_with(
     let results: Vec<Result<PageLinks>> = (0..kb.entries.len())
         .into_par_iter()
         .map(|i| {
-            let out = r.entry_page(i)?;
-            sink.put(
-                &format!("{}/index.html", kb.entries[i].id),
-                out.html.as_bytes(),
+            let EntryOutput { html, links } = r.entry_page(i)?;
+            sink.put_owned(
+                format!("{}/index.html", kb.entries[i].id),
+                html.into_bytes(),
             )?;
-            Ok(out.links)
+            Ok(links)
         })
         .collect();
     let mut report = RenderReport {
@@ -212,7 +212,7 @@ pub fn link_diags(
     let mut diags = Diagnostics::new();
     let anchors = |file: &str| {
         let id = file.strip_suffix("/index.html")?;
-        kb.index_of(id).map(|j| &links[j].ids)
+        kb.index_of(id).map(|j| &*links[j].ids)
     };
     for (i, page) in links.iter().enumerate() {
         check_links(
@@ -246,7 +246,9 @@ pub struct EntryOutput {
 /// The internal links of an entry page and the element ids it has.
 #[derive(Debug, Clone, Default)]
 pub struct PageLinks {
-    ids: BTreeSet<String>,
+    /// Every element id of the page, one per line (compact: it is kept
+    /// for every entry of the site).
+    ids: Box<str>,
     links: Vec<(crate::source::Pos, InternalLink)>,
     unsafe_links: Vec<(crate::source::Pos, InternalLink)>,
 }
@@ -492,18 +494,22 @@ impl<'a> SiteRenderer<'a> {
 
     fn list_pages(&self, sink: &dyn Sink) -> Result<usize> {
         let kb = self.kb;
-        let mut n = 0;
+        // Category and tag pages are rendered in parallel: on a large site
+        // they list every entry several times over.
+        kb.categories.par_iter().try_for_each(|c| {
+            let html = self.category_page(c)?;
+            sink.put_owned(format!("{}/index.html", c.slug), html.into_bytes())
+        })?;
+        kb.tags.par_iter().try_for_each(|t| {
+            let html = self.tag_page(t)?;
+            sink.put_owned(format!("tags/{}/index.html", t.slug), html.into_bytes())
+        })?;
+        let mut n = kb.categories.len() + kb.tags.len();
         let mut put = |path: &str, html: String| -> Result<()> {
             n += 1;
-            sink.put(path, html.as_bytes())
+            sink.put_owned(path.to_string(), html.into_bytes())
         };
         put("index.html", self.home()?)?;
-        for c in &kb.categories {
-            put(&format!("{}/index.html", c.slug), self.category_page(c)?)?;
-        }
-        for t in &kb.tags {
-            put(&format!("tags/{}/index.html", t.slug), self.tag_page(t)?)?;
-        }
         put("tags/index.html", self.tags_page()?)?;
         put("404.html", self.not_found_page()?)?;
         for e in &kb.entries {
@@ -695,14 +701,16 @@ fn edit_link(prefix: &str, file: &str) -> String {
     }
 }
 
-/// Every `id="…"` in a page, for anchor checks.
-fn ids_in(html: &str) -> BTreeSet<String> {
-    html.match_indices(" id=\"")
+/// Every `id="…"` in a page, one per line, for anchor checks.
+fn ids_in(html: &str) -> Box<str> {
+    let ids: Vec<&str> = html
+        .match_indices(" id=\"")
         .filter_map(|(i, m)| {
             let rest = &html[i + m.len()..];
-            rest.find('"').map(|end| rest[..end].to_string())
+            rest.find('"').map(|end| &rest[..end])
         })
-        .collect()
+        .collect();
+    ids.join("\n").into_boxed_str()
 }
 
 /// Resolves a link written on the entry page `from` (`git/x/`) to an output
@@ -749,7 +757,7 @@ fn check_links<'a>(
     links: &[(crate::source::Pos, InternalLink)],
     planned: &BTreeSet<String>,
     static_files: &BTreeSet<String>,
-    anchors: &dyn Fn(&str) -> Option<&'a BTreeSet<String>>,
+    anchors: &dyn Fn(&str) -> Option<&'a str>,
     diags: &mut Diagnostics,
 ) {
     let e = &kb.entries[i];
@@ -769,7 +777,7 @@ fn check_links<'a>(
                 match (target, frag) {
                     (None, _) => Some("no page or file of the site is there".to_string()),
                     (Some(t), Some(f)) if !f.is_empty() => match anchors(&t) {
-                        Some(ids) if !ids.contains(&f) => {
+                        Some(ids) if !ids.split('\n').any(|id| id == f) => {
                             Some(format!("the page has no heading or element with id `{f}`"))
                         }
                         _ => None,
