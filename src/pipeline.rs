@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::diag::{Diagnostics, Format};
 use crate::error::{Error, Result};
 use crate::load::{self, rel_path};
+use crate::model::assemble::assemble_releasing;
 use crate::model::{AssembleOptions, Kb, assemble};
 use crate::render::site::{RenderInput, RenderReport, render_site};
 use crate::render::templates::Templates;
@@ -152,15 +153,15 @@ pub fn run(opts: &RunOptions) -> Result<Outcome> {
     if let Mode::Build { out } = &opts.mode {
         check_output_dir(root, out)?;
     }
-    let loaded = load::load_content(root, config.max_file_size)?;
+    let mut loaded = load::load_content(root, config.max_file_size)?;
     outcome.entry_files = loaded
         .files
         .iter()
         .filter(|f| f.kind != crate::load::FileKind::Category)
         .count();
-    let (kb, mut diags) = assemble(
+    let (kb, mut diags) = assemble_releasing(
         config,
-        &loaded,
+        &mut loaded,
         AssembleOptions {
             include_drafts: opts.drafts,
         },
@@ -201,10 +202,10 @@ impl KeptSources {
             .iter()
             .map(|f| (f.file.rel_path.clone(), f.file.disk_path.clone()))
             .collect();
-        KeptSources {
-            texts: diag_sources(loaded, diags),
-            paths,
-        }
+        let mut texts = diag_sources(loaded, diags);
+        // Texts released while parsing are read again if needed.
+        texts.retain(|_, f| !f.text.is_empty());
+        KeptSources { texts, paths }
     }
 
     /// The texts of the files `diags` point into, reading again those not

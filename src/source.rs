@@ -76,6 +76,13 @@ impl SourceFile {
         }
     }
 
+    /// Frees the text once nothing will point into it (a large build
+    /// keeps only the files that have diagnostics).
+    pub fn release_text(&mut self) {
+        self.text = String::new();
+        self.line_starts = Vec::new();
+    }
+
     /// The position of a byte offset into [`SourceFile::text`].
     pub fn pos_of(&self, offset: usize) -> Pos {
         let offset = offset.min(self.text.len());

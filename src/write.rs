@@ -198,8 +198,9 @@ impl Sink for Staging {
 }
 
 /// Files waiting for the writer thread. Render threads block when it is
-/// full, so memory stays bounded whatever the site's size.
-const QUEUE: usize = 128;
+/// full, so memory stays bounded whatever the site's size (tag pages of a
+/// 100k-entry site are about 1 MB each).
+const QUEUE: usize = 32;
 
 /// A sink that hands files to the writer thread of [`Staging::write_from`].
 struct Queue {

@@ -43,15 +43,52 @@ pub const RESERVED: &[&str] = &[
 /// Parses, validates and assembles the site. The returned [`Kb`] holds the
 /// valid entries; callers must not publish it when `diags` has errors.
 pub fn assemble(config: Config, loaded: &Loaded, opts: AssembleOptions) -> (Kb, Diagnostics) {
+    let results: Vec<(Option<Entry>, Vec<Diagnostic>)> = loaded
+        .files
+        .par_iter()
+        .filter(|f| f.kind != FileKind::Category)
+        .map(check_entry_file)
+        .collect();
+    assemble_parsed(config, loaded, results, opts)
+}
+
+/// [`assemble`] for a one-shot build: each entry file's text is released as
+/// soon as it has been parsed without a problem, so a large site's sources
+/// and its entries are not in memory together (at 100k entries that is
+/// about 600 MB). Files with diagnostics keep their text for snippets.
+pub fn assemble_releasing(
+    config: Config,
+    loaded: &mut Loaded,
+    opts: AssembleOptions,
+) -> (Kb, Diagnostics) {
+    let results: Vec<(Option<Entry>, Vec<Diagnostic>)> = loaded
+        .files
+        .par_iter_mut()
+        .filter(|f| f.kind != FileKind::Category)
+        .map(|f| {
+            let checked = check_entry_file(f);
+            if checked.1.is_empty() {
+                f.file.release_text();
+            }
+            checked
+        })
+        .collect();
+    assemble_parsed(config, loaded, results, opts)
+}
+
+/// The rest of [`assemble`] once every entry file is parsed and validated
+/// (`results` in the order of the entry files).
+fn assemble_parsed(
+    config: Config,
+    loaded: &Loaded,
+    results: Vec<(Option<Entry>, Vec<Diagnostic>)>,
+    opts: AssembleOptions,
+) -> (Kb, Diagnostics) {
     let mut diags = loaded.diags.clone();
     let (cat_files, entry_files): (Vec<&LoadedFile>, Vec<&LoadedFile>) = loaded
         .files
         .iter()
         .partition(|f| f.kind == FileKind::Category);
-    let results: Vec<(Option<Entry>, Vec<Diagnostic>)> = entry_files
-        .par_iter()
-        .map(|f| check_entry_file(f))
-        .collect();
     let mut entries = Vec::with_capacity(results.len());
     for (e, d) in results {
         diags.extend(d);

@@ -154,6 +154,12 @@ pub fn render_site_with(
     let kb = input.kb;
     let r = SiteRenderer::new(kb, input.templates, highlighter);
     let planned = plan(kb, &input.extra_files);
+    // The extra files (the search index: 120 MB at 100k entries) go to the
+    // sink first, so they are not held while every page is rendered.
+    let extra = input.extra_files.len();
+    for (path, bytes) in input.extra_files {
+        sink.put_owned(path, bytes)?;
+    }
     let results: Vec<Result<PageLinks>> = (0..kb.entries.len())
         .into_par_iter()
         .map(|i| {
@@ -176,12 +182,12 @@ pub fn render_site_with(
     for (path, bytes) in ASSETS {
         sink.put(path, bytes)?;
     }
-    let mut data = data_files(kb);
-    data.extend(input.extra_files);
-    for (path, bytes) in &data {
-        sink.put(path, bytes)?;
+    let data = data_files(kb);
+    let files = report.pages + ASSETS.len() + data.len() + extra;
+    for (path, bytes) in data {
+        sink.put_owned(path, bytes)?;
     }
-    report.files = report.pages + ASSETS.len() + data.len();
+    report.files = files;
     Ok(report)
 }
 
