@@ -70,6 +70,17 @@ impl Outcome {
         }
     }
 
+    /// The outcome of a run stopped by a broken `kbgen.toml`.
+    fn config_failed(config_file: SourceFile, diags: Diagnostics, start: Instant) -> Self {
+        let mut outcome = Outcome::empty();
+        outcome.diags = diags;
+        outcome
+            .sources
+            .insert(config_file.rel_path.clone(), config_file);
+        outcome.elapsed = start.elapsed();
+        outcome
+    }
+
     /// Renders the diagnostics in `format`.
     pub fn render_diags(&self, format: Format, color: bool) -> String {
         let refs = self.sources.iter().map(|(k, v)| (k.clone(), v)).collect();
@@ -108,12 +119,7 @@ pub fn load_kb(root: &Path) -> Result<Outcome> {
             outcome.diags = diags;
             outcome.kb = Some(kb);
         }
-        Err(d) => {
-            outcome.diags = d;
-            outcome
-                .sources
-                .insert(config_file.rel_path.clone(), config_file);
-        }
+        Err(d) => return Ok(Outcome::config_failed(config_file, d, start)),
     }
     outcome.elapsed = start.elapsed();
     Ok(outcome)
@@ -141,14 +147,7 @@ pub fn run(opts: &RunOptions) -> Result<Outcome> {
         None => Ok(c),
     }) {
         Ok(c) => c?,
-        Err(d) => {
-            outcome.diags = d;
-            outcome
-                .sources
-                .insert(config_file.rel_path.clone(), config_file);
-            outcome.elapsed = start.elapsed();
-            return Ok(outcome);
-        }
+        Err(d) => return Ok(Outcome::config_failed(config_file, d, start)),
     };
     if let Mode::Build { out } = &opts.mode {
         check_output_dir(root, out)?;
