@@ -257,7 +257,7 @@ fn render(
         kb,
         templates,
         static_files: &statics,
-        extra_files: extra_files(kb),
+        extra_files: Box::new(|| extra_files(kb)),
     };
     match mode {
         Mode::Check => {

@@ -82,6 +82,28 @@ pub struct CardView<'a> {
     pub signature_parts: Vec<PartView<'a>>,
     /// `YYYY-MM-DD`.
     pub updated: String,
+    /// The card as `card.html` renders it on this page (in listings; absent
+    /// while `card.html` itself renders).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub html: Option<tera::Value>,
+}
+
+/// Context of `card.html` when a card is rendered for the card cache.
+#[derive(Debug, Serialize)]
+pub struct CardPage<'a> {
+    /// Site values.
+    pub site: &'a SiteView<'a>,
+    /// The page's root only: a card is shared by every page of a depth.
+    pub page: CardRoot<'a>,
+    /// The card.
+    pub card: CardView<'a>,
+}
+
+/// The `page` a cached card sees.
+#[derive(Debug, Serialize)]
+pub struct CardRoot<'a> {
+    /// Relative prefix to the site root.
+    pub root: &'a str,
 }
 
 /// A page section: prose (`html`) or a list (`items`).
@@ -153,8 +175,8 @@ pub struct EntryView<'a> {
     pub sections: Vec<SectionView>,
     /// Sources.
     pub sources: Vec<SourceView<'a>>,
-    /// Related entries.
-    pub related: Vec<CardView<'a>>,
+    /// Related entries (cards with their `html`).
+    pub related: Vec<tera::Value>,
     /// FAQ.
     pub faq: Vec<FaqView<'a>>,
     /// Tags.
@@ -209,8 +231,8 @@ pub struct HomePage<'a> {
     pub page: PageMeta,
     /// Categories with counts.
     pub categories: Vec<CategorySummary<'a>>,
-    /// Recently updated entries.
-    pub recent: Vec<CardView<'a>>,
+    /// Recently updated entries (cards with their `html`).
+    pub recent: Vec<tera::Value>,
     /// Total number of entries.
     pub entry_count: usize,
 }
@@ -228,8 +250,8 @@ pub struct ListPage<'a> {
     pub description: &'a str,
     /// Tool homepage (categories).
     pub homepage: Option<&'a str>,
-    /// The entries.
-    pub entries: Vec<CardView<'a>>,
+    /// The entries (cards with their `html`).
+    pub entries: Vec<tera::Value>,
 }
 
 /// Context of `tags.html`.

@@ -11,6 +11,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::Result;
 use crate::model::assemble::alias_file;
 use crate::model::{Category, Entry, Kb, Md, Part, Signature, Tag};
+use crate::render::cards::Cards;
 use crate::render::context::*;
 use crate::render::feeds;
 use crate::render::highlight::Highlighter;
@@ -100,12 +101,16 @@ pub struct RenderInput<'a> {
     pub templates: &'a Templates,
     /// Files under `static/`, by output path, for the link check.
     pub static_files: &'a BTreeSet<String>,
-    /// Extra generated files (search index) to write and link-check.
-    pub extra_files: Vec<(String, Vec<u8>)>,
+    /// Makes the extra generated files (the search index) to write and
+    /// link-check; called on a rayon thread while entry pages render.
+    pub extra_files: ExtraFiles<'a>,
 }
 
+/// A producer of extra generated files, by output path.
+pub type ExtraFiles<'a> = Box<dyn FnOnce() -> Vec<(String, Vec<u8>)> + Send + 'a>;
+
 /// Every output path the site will have, other than `static/` files.
-pub fn plan(kb: &Kb, extra: &[(String, Vec<u8>)]) -> BTreeSet<String> {
+pub fn plan<S: AsRef<str>>(kb: &Kb, extra: &[S]) -> BTreeSet<String> {
     let mut p: BTreeSet<String> = [
         "index.html",
         "404.html",
@@ -135,55 +140,74 @@ pub fn plan(kb: &Kb, extra: &[(String, Vec<u8>)]) -> BTreeSet<String> {
             .flat_map(|e| e.aliases.iter().map(|a| alias_file(&a.value))),
     );
     p.extend(feeds::sitemaps(kb).into_iter().map(|(n, _)| n));
-    p.extend(extra.iter().map(|(n, _)| n.clone()));
+    p.extend(extra.iter().map(|n| n.as_ref().to_string()));
     p
 }
 
 /// Renders the whole site into `sink`.
 pub fn render_site(input: RenderInput, sink: &dyn Sink) -> Result<RenderReport> {
-    render_site_with(input, sink, &Highlighter::new())
+    let cards = Cards::new(input.kb);
+    render_site_with(input, sink, &Highlighter::new(), &cards)
 }
 
-/// [`render_site`] with a highlighter that outlives the build (`serve`
-/// keeps one so grammars load once).
+/// [`render_site`] with a highlighter and cards that outlive the build
+/// (`serve` keeps them so grammars load once and cards render once).
 pub fn render_site_with(
     input: RenderInput,
     sink: &dyn Sink,
     highlighter: &Highlighter,
+    cards: &Cards,
 ) -> Result<RenderReport> {
     let kb = input.kb;
-    let r = SiteRenderer::new(kb, input.templates, highlighter);
-    let planned = plan(kb, &input.extra_files);
-    // The extra files (the search index: 120 MB at 100k entries) go to the
-    // sink first, so they are not held while every page is rendered.
-    let extra = input.extra_files.len();
-    for (path, bytes) in input.extra_files {
-        sink.put_owned(path, bytes)?;
-    }
-    let results: Vec<Result<PageLinks>> = (0..kb.entries.len())
-        .into_par_iter()
-        .map(|i| {
-            let EntryOutput { html, links } = r.entry_page(i)?;
-            sink.put_owned(
-                format!("{}/index.html", kb.entries[i].id),
-                html.into_bytes(),
-            )?;
-            Ok(links)
-        })
-        .collect();
+    let r = SiteRenderer::new(kb, input.templates, highlighter, cards);
+    let make_extra = input.extra_files;
+    // The extra files (the search index: 120 MB at 100k entries) are made
+    // on one thread while the other renders entry pages, and go to the sink
+    // as soon as they exist, so they are not held through rendering.
+    let (extra, results) = rayon::join(
+        || -> Result<Vec<String>> {
+            let files = make_extra();
+            let names = files.iter().map(|(n, _)| n.clone()).collect();
+            for (path, bytes) in files {
+                sink.put_owned(path, bytes)?;
+            }
+            Ok(names)
+        },
+        || -> Vec<Result<PageLinks>> {
+            (0..kb.entries.len())
+                .into_par_iter()
+                .map(|i| {
+                    let EntryOutput { html, links } = r.entry_page(i)?;
+                    sink.put_owned(
+                        format!("{}/index.html", kb.entries[i].id),
+                        html.into_bytes(),
+                    )?;
+                    Ok(links)
+                })
+                .collect()
+        },
+    );
+    let extra = extra?;
+    let planned = plan(kb, &extra);
     let mut report = RenderReport {
         links: results.into_iter().collect::<Result<_>>()?,
         ..RenderReport::default()
     };
     report.pages = kb.entries.len();
-    let refs: Vec<&PageLinks> = report.links.iter().collect();
-    report.diags = link_diags(kb, &refs, &planned, input.static_files);
-    report.pages += r.list_pages(sink)?;
+    let (list_pages, (diags, data)) = rayon::join(
+        || r.list_pages(sink),
+        || {
+            let refs: Vec<&PageLinks> = report.links.iter().collect();
+            let diags = link_diags(kb, &refs, &planned, input.static_files);
+            (diags, data_files(kb))
+        },
+    );
+    report.diags = diags;
+    report.pages += list_pages?;
     for (path, bytes) in ASSETS {
         sink.put(path, bytes)?;
     }
-    let data = data_files(kb);
-    let files = report.pages + ASSETS.len() + data.len() + extra;
+    let files = report.pages + ASSETS.len() + data.len() + extra.len();
     for (path, bytes) in data {
         sink.put_owned(path, bytes)?;
     }
@@ -266,6 +290,7 @@ pub struct SiteRenderer<'a> {
     templates: &'a Templates,
     md: Markdown<'a>,
     site: SiteView<'a>,
+    cards: &'a Cards,
 }
 
 /// Collects rendered Markdown and where its links were.
@@ -308,11 +333,18 @@ pub fn signature_view(s: &Signature) -> SignatureView<'_> {
 
 impl<'a> SiteRenderer<'a> {
     /// A renderer for `kb` with `templates`; `highlighter` is shared so its
-    /// grammars load once.
-    pub fn new(kb: &'a Kb, templates: &'a Templates, highlighter: &'a Highlighter) -> Self {
+    /// grammars load once, and `cards` (made for `kb`) so each card renders
+    /// once per page depth.
+    pub fn new(
+        kb: &'a Kb,
+        templates: &'a Templates,
+        highlighter: &'a Highlighter,
+        cards: &'a Cards,
+    ) -> Self {
         SiteRenderer {
             kb,
             templates,
+            cards,
             md: Markdown::new(kb.config.allow_html, highlighter),
             site: SiteView {
                 title: &kb.config.title,
@@ -334,7 +366,37 @@ impl<'a> SiteRenderer<'a> {
             signature: e.signatures[0].display(),
             signature_parts: signature_view(&e.signatures[0]).parts,
             updated: e.updated.to_string(),
+            html: None,
         }
+    }
+
+    /// Entry `i`'s card for a page whose root is `root`, with its `html`;
+    /// rendered once per entry and root when the cache keeps that root.
+    fn card_value(&self, i: usize, root: &str) -> Result<tera::Value> {
+        let Some(slot) = self.cards.slot(i, root) else {
+            return self.render_card(i, root);
+        };
+        if let Some(v) = slot.get() {
+            return Ok(v.clone());
+        }
+        let v = self.render_card(i, root)?;
+        Ok(slot.get_or_init(|| v).clone())
+    }
+
+    fn render_card(&self, i: usize, root: &str) -> Result<tera::Value> {
+        let ctx = CardPage {
+            site: &self.site,
+            page: CardRoot { root },
+            card: self.card(i),
+        };
+        let html = self.templates.render("card.html", &ctx)?;
+        let mut card = ctx.card;
+        card.html = Some(tera::Value::safe_string(&html));
+        Ok(tera::Value::from_serializable(&card))
+    }
+
+    fn card_values(&self, entries: &[usize], root: &str) -> Result<Vec<tera::Value>> {
+        entries.iter().map(|&i| self.card_value(i, root)).collect()
     }
 
     fn meta(
@@ -462,7 +524,7 @@ impl<'a> SiteRenderer<'a> {
             quick_fix,
             sections,
             sources,
-            related: kb.related[i].iter().map(|&j| self.card(j)).collect(),
+            related: self.card_values(&kb.related[i], ENTRY_ROOT)?,
             faq: e
                 .faq
                 .iter()
@@ -545,7 +607,7 @@ impl<'a> SiteRenderer<'a> {
             name: &c.name,
             description: &c.description,
             homepage: c.homepage.as_deref(),
-            entries: c.entries.iter().map(|&i| self.card(i)).collect(),
+            entries: self.card_values(&c.entries, "../")?,
         };
         self.templates.render("category.html", &ctx)
     }
@@ -567,7 +629,7 @@ impl<'a> SiteRenderer<'a> {
             name: &t.name,
             description: "",
             homepage: None,
-            entries: t.entries.iter().map(|&i| self.card(i)).collect(),
+            entries: self.card_values(&t.entries, "../../")?,
         };
         self.templates.render("tag.html", &ctx)
     }
@@ -670,11 +732,7 @@ impl<'a> SiteRenderer<'a> {
                     count: c.entries.len(),
                 })
                 .collect(),
-            recent: recent
-                .into_iter()
-                .take(RECENT_LIMIT)
-                .map(|i| self.card(i))
-                .collect(),
+            recent: self.card_values(&recent[..recent.len().min(RECENT_LIMIT)], "./")?,
             entry_count: kb.entries.len(),
         };
         self.templates.render("index.html", &ctx)

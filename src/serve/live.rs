@@ -21,6 +21,7 @@ use crate::model::live::LiveKb;
 use crate::model::{Entry, Kb};
 use crate::parse::category::RawCategory;
 use crate::pipeline::{extra_files, read_config};
+use crate::render::cards::Cards;
 use crate::render::highlight::Highlighter;
 use crate::render::site::{
     PageLinks, RenderInput, SiteRenderer, data_files, link_diags, plan, render_site_with,
@@ -131,6 +132,8 @@ struct Model {
     planned: Option<BTreeSet<String>>,
     /// What the whole-site checks found; `None` once it may be stale.
     site_diags: Option<Vec<Diagnostic>>,
+    /// Rendered cards, kept between rebuilds.
+    cards: Cards,
 }
 
 impl LiveSite {
@@ -421,6 +424,7 @@ impl Model {
             data_names: BTreeSet::new(),
             planned: None,
             site_diags: None,
+            cards: Cards::default(),
         }
     }
 
@@ -519,15 +523,18 @@ impl Model {
         let static_files: BTreeSet<String> = statics.keys().cloned().collect();
         let sink = MemorySink::default();
         self.extra = extra_files(kb);
+        let extra = self.extra.clone();
+        self.cards = Cards::new(kb);
         let report = render_site_with(
             RenderInput {
                 kb,
                 templates: &self.templates,
                 static_files: &static_files,
-                extra_files: self.extra.clone(),
+                extra_files: Box::new(move || extra),
             },
             &sink,
             highlighter,
+            &self.cards,
         )?;
         self.links = kb
             .entries
@@ -548,7 +555,8 @@ impl Model {
         dirty: &Dirty,
     ) -> Result<(Pages, usize, Diagnostics)> {
         let kb = self.live.kb();
-        let r = SiteRenderer::new(kb, &self.templates, highlighter);
+        self.cards = std::mem::take(&mut self.cards).carry(kb, &dirty.cards);
+        let r = SiteRenderer::new(kb, &self.templates, highlighter, &self.cards);
         let rendered = dirty.render(&r, kb)?;
         let pages = rendered.files.iter().filter(|(_, b)| b.is_some()).count();
         let files = rendered.files;
@@ -565,7 +573,10 @@ impl Model {
     /// The link check of every entry page, from the links kept per page.
     fn check_links(&mut self, statics: &BTreeMap<String, Arc<[u8]>>) -> Diagnostics {
         let kb = self.live.kb();
-        let planned = self.planned.get_or_insert_with(|| plan(kb, &self.extra));
+        let planned = self.planned.get_or_insert_with(|| {
+            let names: Vec<&String> = self.extra.iter().map(|(n, _)| n).collect();
+            plan(kb, &names)
+        });
         // Both are sorted by id; they hold the same ids once every changed
         // entry is rendered, which the lookup below covers otherwise.
         let aligned = kb.entries.iter().map(|e| &e.id).eq(self.links.keys());

@@ -36,6 +36,8 @@ pub struct Dirty {
     pub tags_index: bool,
     /// Feeds, sitemap, API index and search index.
     pub data: bool,
+    /// Entries whose card changed, by id (their rendered cards are stale).
+    pub cards: BTreeSet<String>,
 }
 
 /// A file to write (`Some`) or remove (`None`), by output path.
@@ -98,6 +100,7 @@ impl Dirty {
                 });
             }
             if !card {
+                self.cards.insert(id.clone());
                 both().for_each(|e| {
                     self.categories.insert(e.category.clone());
                 });
@@ -127,6 +130,7 @@ impl Dirty {
         for &i in &kb.categories[c].entries {
             let e = &kb.entries[i];
             self.entries.insert(e.id.clone());
+            self.cards.insert(e.id.clone());
             self.tags.extend(e.tags.iter().map(|t| slugify(t)));
             self.listing_of(kb, i);
         }
