@@ -4,6 +4,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc instead of the system allocator: rendering allocates many small
+/// strings from two threads, and glibc's malloc spent about 15% of a build's
+/// CPU time (benches/README.md, "Allocator").
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = kbgen::cli::Cli::parse();
     match kbgen::cli::run(cli) {
