@@ -7,7 +7,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 use crate::error::{Error, Result};
 
@@ -198,16 +198,21 @@ impl Sink for Staging {
 }
 
 /// Files waiting for the writer thread. Render threads block when it is
-/// full, so memory stays bounded whatever the site's size (tag pages of a
-/// 100k-entry site are about 1 MB each).
+/// full, so memory stays bounded whatever the site's size.
 const QUEUE: usize = 32;
 
+/// Bytes waiting for the writer thread beyond which render threads wait
+/// too: the list pages of a 100k-entry site are up to 10 MB each, and 32 of
+/// them would hold hundreds of megabytes.
+const QUEUE_BYTES: usize = 48 << 20;
+
 /// A sink that hands files to the writer thread of [`Staging::write_from`].
-struct Queue {
+struct Queue<'a> {
     tx: SyncSender<(String, Vec<u8>)>,
+    backlog: &'a Backlog,
 }
 
-impl Sink for Queue {
+impl Sink for Queue<'_> {
     fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
         self.put_owned(path.to_string(), bytes.to_vec())
     }
@@ -215,9 +220,47 @@ impl Sink for Queue {
     fn put_owned(&self, path: String, bytes: Vec<u8>) -> Result<()> {
         // A closed queue means the writer stopped on an I/O error, which
         // `write_from` reports instead of this one.
+        if !self.backlog.add(bytes.len()) {
+            return Err(Error::WriterStopped);
+        }
         self.tx
             .send((path, bytes))
             .map_err(|_| Error::WriterStopped)
+    }
+}
+
+/// The bytes queued for the writer, and whether it has stopped.
+#[derive(Default)]
+struct Backlog {
+    state: Mutex<(usize, bool)>,
+    drained: Condvar,
+}
+
+impl Backlog {
+    /// Waits until `n` more bytes fit (a file always fits an empty queue);
+    /// false when the writer has stopped.
+    fn add(&self, n: usize) -> bool {
+        let lock = self.state.lock().expect("no thread panics holding it");
+        let mut state = self
+            .drained
+            .wait_while(lock, |(bytes, stopped)| {
+                !*stopped && *bytes > 0 && *bytes + n > QUEUE_BYTES
+            })
+            .expect("no thread panics holding it");
+        state.0 += n;
+        !state.1
+    }
+
+    /// `n` bytes were written.
+    fn done(&self, n: usize) {
+        self.state.lock().expect("no thread panics holding it").0 -= n;
+        self.drained.notify_all();
+    }
+
+    /// The writer stopped: nobody waits for room any more.
+    fn stop(&self) {
+        self.state.lock().expect("no thread panics holding it").1 = true;
+        self.drained.notify_all();
     }
 }
 
@@ -228,16 +271,24 @@ impl Staging {
     /// creates contend in the kernel (see benches/README.md), while the
     /// render threads keep both cores busy.
     pub fn write_from<R>(&self, produce: impl FnOnce(&dyn Sink) -> Result<R>) -> Result<R> {
+        let backlog = Backlog::default();
         std::thread::scope(|scope| {
             let (tx, rx) = sync_channel(QUEUE);
-            let writer = scope.spawn(move || self.drain(rx));
-            let produced = produce(&Queue { tx });
+            let writer = scope.spawn(|| {
+                let written = self.drain(rx, &backlog);
+                backlog.stop();
+                written
+            });
+            let produced = produce(&Queue {
+                tx,
+                backlog: &backlog,
+            });
             let written = writer.join().expect("the writer thread does not panic");
             written.and(produced)
         })
     }
 
-    fn drain(&self, rx: Receiver<(String, Vec<u8>)>) -> Result<()> {
+    fn drain(&self, rx: Receiver<(String, Vec<u8>)>, backlog: &Backlog) -> Result<()> {
         let mut dirs: HashSet<String> = HashSet::new();
         for (path, bytes) in rx {
             if let Some((dir, _)) = path.rsplit_once('/')
@@ -248,6 +299,7 @@ impl Staging {
                 dirs.insert(dir.to_string());
             }
             self.put(&path, &bytes)?;
+            backlog.done(bytes.len());
         }
         Ok(())
     }
@@ -264,6 +316,29 @@ impl Drop for Staging {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A producer over the byte budget gets through once the writer drains,
+    /// and a writer that stops releases it with a refusal instead of a hang.
+    #[test]
+    fn backlog_waits_for_room_and_is_released_by_a_stop() {
+        for stop in [false, true] {
+            let backlog = Backlog::default();
+            assert!(
+                backlog.add(QUEUE_BYTES),
+                "a file always fits an empty queue"
+            );
+            let added = std::thread::scope(|s| {
+                let waiter = s.spawn(|| backlog.add(1));
+                if stop {
+                    backlog.stop();
+                } else {
+                    backlog.done(QUEUE_BYTES);
+                }
+                waiter.join().unwrap()
+            });
+            assert_eq!(added, !stop);
+        }
+    }
 
     #[test]
     fn refuses_dangerous_output_dirs() {

@@ -333,8 +333,7 @@ impl Index {
         for (s, toks) in sig_toks.iter().enumerate() {
             for (t, share) in toks.iter().zip(shares(toks, w)) {
                 if rare(t) {
-                    let p = self.tokens.entry(t.clone()).or_default();
-                    p.sigs.push((s as u32, share));
+                    self.posting(t).sigs.push((s as u32, share));
                 } else {
                     self.sigs[s].common.push((t.clone(), share));
                 }
@@ -351,13 +350,20 @@ impl Index {
         for (e, toks) in meta_toks.iter().enumerate() {
             for (t, share) in toks.iter().zip(shares(toks, w)) {
                 if rare(t) {
-                    let p = self.tokens.entry(t.clone()).or_default();
-                    p.meta.push((e as u32, share));
+                    self.posting(t).meta.push((e as u32, share));
                 } else {
                     self.entries[e].meta_common.push((t.clone(), share));
                 }
             }
         }
+    }
+
+    /// The posting of token `t`, created empty on first use.
+    fn posting(&mut self, t: &str) -> &mut Postings {
+        if !self.tokens.contains_key(t) {
+            self.tokens.insert(t.to_string(), Postings::default());
+        }
+        self.tokens.get_mut(t).expect("inserted above")
     }
 
     fn add_anchors(&mut self, df: &BTreeMap<String, u32>) {
@@ -382,25 +388,31 @@ impl Index {
 }
 
 /// Entries using each token anywhere (signature, title, tags, category).
+/// One entry's token set is held at a time (signatures come in entry
+/// order), not one per entry of the site.
 fn document_frequencies(
     ix: &Index,
     sig_toks: &[Vec<String>],
     meta_toks: &[Vec<String>],
 ) -> BTreeMap<String, u32> {
-    let mut per_entry: Vec<BTreeSet<&str>> = meta_toks
-        .iter()
-        .map(|m| m.iter().map(String::as_str).collect())
-        .collect();
-    for (s, toks) in sig_toks.iter().enumerate() {
-        let e = ix.sigs[s].entry as usize;
-        per_entry[e].extend(toks.iter().map(String::as_str));
-    }
-    let mut df = BTreeMap::new();
-    for toks in per_entry {
+    let mut df: BTreeMap<String, u32> = BTreeMap::new();
+    let mut s = 0;
+    for (e, meta) in meta_toks.iter().enumerate() {
+        let mut toks: BTreeSet<&str> = meta.iter().map(String::as_str).collect();
+        while s < sig_toks.len() && ix.sigs[s].entry as usize == e {
+            toks.extend(sig_toks[s].iter().map(String::as_str));
+            s += 1;
+        }
         for t in toks {
-            *df.entry(t.to_string()).or_insert(0) += 1;
+            match df.get_mut(t) {
+                Some(d) => *d += 1,
+                None => {
+                    df.insert(t.to_string(), 1);
+                }
+            }
         }
     }
+    debug_assert_eq!(s, sig_toks.len(), "signatures are in entry order");
     df
 }
 

@@ -1,7 +1,8 @@
-//! Stage 4 support: cards, an entry as listings show it. Each card is
-//! rendered by `card.html` once per entry and page depth, then reused by
-//! every category, tag and home page and related list that shows it (at 10k
-//! entries a card shows on about eleven pages). `serve` keeps the cards
+//! Stage 4 support: cards, an entry as listings show it. Tag pages and
+//! entry pages' related lists sit at the same depth, so an entry's card for
+//! them is rendered by `card.html` once and reused everywhere (at 10k
+//! entries a card shows on about ten such pages). Category and home pages
+//! show each card once and render it in place. `serve` keeps the cards
 //! between rebuilds and renders again only those of entries whose card
 //! changed.
 
@@ -12,15 +13,14 @@ use tera::Value;
 
 use crate::model::Kb;
 
-/// Relative roots of the pages that show cards: the home page, category
-/// pages and the tag list's pages, and entry and tag pages.
-const ROOTS: [&str; 3] = ["./", "../", "../../"];
+/// The relative root of tag pages and entry pages, whose cards are kept.
+const ROOT: &str = "../../";
 
-/// Rendered cards by entry (in the order of `Kb::entries`) and page root.
+/// Rendered cards by entry, in the order of `Kb::entries`.
 #[derive(Default)]
 pub struct Cards {
     ids: Vec<String>,
-    slots: Vec<[OnceLock<Value>; ROOTS.len()]>,
+    slots: Vec<OnceLock<Value>>,
 }
 
 impl Cards {
@@ -45,7 +45,7 @@ impl Cards {
             }
             return self;
         }
-        let mut old: HashMap<String, [OnceLock<Value>; ROOTS.len()]> =
+        let mut old: HashMap<String, OnceLock<Value>> =
             self.ids.into_iter().zip(self.slots).collect();
         let slots = kb
             .entries
@@ -64,7 +64,9 @@ impl Cards {
     /// The slot of entry `i`'s card on pages whose root is `root`, when
     /// such cards are kept.
     pub(crate) fn slot(&self, i: usize, root: &str) -> Option<&OnceLock<Value>> {
-        let depth = ROOTS.iter().position(|r| *r == root)?;
-        self.slots.get(i).map(|s| &s[depth])
+        if root != ROOT {
+            return None;
+        }
+        self.slots.get(i)
     }
 }

@@ -82,10 +82,27 @@ pub struct CardView<'a> {
     pub signature_parts: Vec<PartView<'a>>,
     /// `YYYY-MM-DD`.
     pub updated: String,
-    /// The card as `card.html` renders it on this page (in listings; absent
-    /// while `card.html` itself renders).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub html: Option<tera::Value>,
+}
+
+/// A card as listings get it: `card.html`'s result for the listing's page
+/// depth, and the card's plain fields (kept for every entry, so without
+/// `signature_parts`, which only `card.html` needs).
+#[derive(Debug, Serialize)]
+pub struct ListedCard<'a> {
+    /// The card as `card.html` renders it on this page.
+    pub html: tera::Value,
+    /// Title.
+    pub title: &'a str,
+    /// Path from the site root.
+    pub url: &'a str,
+    /// Category display name.
+    pub category: &'a str,
+    /// Description.
+    pub description: &'a str,
+    /// First signature, as displayed.
+    pub signature: &'a str,
+    /// `YYYY-MM-DD`.
+    pub updated: &'a str,
 }
 
 /// Context of `card.html` when a card is rendered for the card cache.

@@ -194,12 +194,11 @@ pub fn render_site_with(
         ..RenderReport::default()
     };
     report.pages = kb.entries.len();
-    let (list_pages, (diags, data)) = rayon::join(
+    let (list_pages, diags) = rayon::join(
         || r.list_pages(sink),
         || {
             let refs: Vec<&PageLinks> = report.links.iter().collect();
-            let diags = link_diags(kb, &refs, &planned, input.static_files);
-            (diags, data_files(kb))
+            link_diags(kb, &refs, &planned, input.static_files)
         },
     );
     report.diags = diags;
@@ -207,6 +206,9 @@ pub fn render_site_with(
     for (path, bytes) in ASSETS {
         sink.put(path, bytes)?;
     }
+    // After the list pages, not beside them: `api/errors.json` alone is
+    // 74 MB at 100k entries.
+    let data = data_files(kb);
     let files = report.pages + ASSETS.len() + data.len() + extra.len();
     for (path, bytes) in data {
         sink.put_owned(path, bytes)?;
@@ -366,7 +368,6 @@ impl<'a> SiteRenderer<'a> {
             signature: e.signatures[0].display(),
             signature_parts: signature_view(&e.signatures[0]).parts,
             updated: e.updated.to_string(),
-            html: None,
         }
     }
 
@@ -390,9 +391,16 @@ impl<'a> SiteRenderer<'a> {
             card: self.card(i),
         };
         let html = self.templates.render("card.html", &ctx)?;
-        let mut card = ctx.card;
-        card.html = Some(tera::Value::safe_string(&html));
-        Ok(tera::Value::from_serializable(&card))
+        let c = &ctx.card;
+        Ok(tera::Value::from_serializable(&ListedCard {
+            html: tera::Value::safe_string(&html),
+            title: c.title,
+            url: &c.url,
+            category: c.category,
+            description: c.description,
+            signature: &c.signature,
+            updated: &c.updated,
+        }))
     }
 
     fn card_values(&self, entries: &[usize], root: &str) -> Result<Vec<tera::Value>> {
