@@ -7,7 +7,7 @@
 //! the token in a signature, title, tag or category name); they are turned
 //! into integer shares of [`SCALE`] here, once, so the browser only adds.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::lookup::pattern::Pattern;
 use crate::lookup::text::{normalise, token_set};
@@ -248,17 +248,42 @@ pub fn scoring_tokens(text: &str) -> Vec<&str> {
     v
 }
 
-/// Tokens of a signature's literals.
-fn sig_tokens(p: &Pattern) -> Vec<String> {
+/// Tokens of a signature's literals, sorted.
+fn sig_tokens(p: &Pattern, tokens: &mut Interner) -> Vec<u32> {
     let mut set = BTreeSet::new();
     for lit in &p.literals {
-        set.extend(scoring_tokens(lit).into_iter().map(String::from));
+        set.extend(scoring_tokens(lit));
     }
-    set.into_iter().collect()
+    set.into_iter().map(|t| tokens.id(t)).collect()
+}
+
+/// The distinct tokens of one index build, numbered in order of first use:
+/// the build keeps a number per use instead of a string (3 million uses at
+/// 100k entries).
+#[derive(Default)]
+struct Interner {
+    ids: HashMap<String, u32>,
+    texts: Vec<String>,
+}
+
+impl Interner {
+    fn id(&mut self, t: &str) -> u32 {
+        if let Some(&id) = self.ids.get(t) {
+            return id;
+        }
+        let id = self.texts.len() as u32;
+        self.ids.insert(t.to_string(), id);
+        self.texts.push(t.to_string());
+        id
+    }
+
+    fn text(&self, id: u32) -> &str {
+        &self.texts[id as usize]
+    }
 }
 
 /// Tokens of an entry's title (placeholders left out), tags and category.
-fn meta_tokens(e: &Entry, category: &str) -> Vec<String> {
+fn meta_tokens(e: &Entry, category: &str, tokens: &mut Interner) -> Vec<u32> {
     let title = Signature::parse(&e.title)
         .map(|s| s.literal_text())
         .unwrap_or_else(|_| e.title.clone());
@@ -266,16 +291,16 @@ fn meta_tokens(e: &Entry, category: &str) -> Vec<String> {
     let norm = normalise(&text);
     scoring_tokens(&norm)
         .into_iter()
-        .map(String::from)
+        .map(|t| tokens.id(t))
         .collect()
 }
 
 /// Integer shares of [`SCALE`] for `tokens`, proportional to their weights.
-fn shares(tokens: &[String], weight: &BTreeMap<String, f64>) -> Vec<u32> {
-    let total: f64 = tokens.iter().map(|t| weight[t]).sum();
+fn shares(tokens: &[u32], weight: &[f64]) -> Vec<u32> {
+    let total: f64 = tokens.iter().map(|&t| weight[t as usize]).sum();
     tokens
         .iter()
-        .map(|t| (f64::from(SCALE) * weight[t] / total).round() as u32)
+        .map(|&t| (f64::from(SCALE) * weight[t as usize] / total).round() as u32)
         .collect()
 }
 
@@ -283,11 +308,12 @@ impl Index {
     /// Builds the index of every entry of `kb`.
     pub fn build(kb: &Kb) -> Index {
         let mut ix = Index::default();
+        let mut tokens = Interner::default();
         let mut sig_toks = Vec::new();
         let mut meta_toks = Vec::new();
         for (i, e) in kb.entries.iter().enumerate() {
             let category = kb.category_of(e).name.clone();
-            meta_toks.push(meta_tokens(e, &category));
+            meta_toks.push(meta_tokens(e, &category, &mut tokens));
             ix.entries.push(IndexEntry {
                 id: e.id.clone(),
                 title: e.title.clone(),
@@ -297,7 +323,7 @@ impl Index {
             });
             for (nth, s) in e.signatures.iter().enumerate() {
                 let pattern = Pattern::compile(s);
-                sig_toks.push(sig_tokens(&pattern));
+                sig_toks.push(sig_tokens(&pattern, &mut tokens));
                 ix.sigs.push(IndexSig {
                     entry: i as u32,
                     nth: nth as u32,
@@ -307,35 +333,34 @@ impl Index {
                 });
             }
         }
-        let mut df = document_frequencies(&ix, &sig_toks, &meta_toks);
+        let mut df = document_frequencies(&ix, &sig_toks, &meta_toks, tokens.texts.len());
         let n_entries = ix.entries.len();
-        for (t, d) in df.iter_mut() {
-            *d = effective_df(t, *d, n_entries);
+        for (t, d) in df.iter_mut().enumerate() {
+            *d = effective_df(tokens.text(t as u32), *d, n_entries);
         }
         let n = n_entries as f64;
-        let weight: BTreeMap<String, f64> = df
-            .iter()
-            .map(|(t, &d)| (t.clone(), (1.0 + n / f64::from(d)).ln()))
-            .collect();
-        let rare = |t: &String| is_rare(df[t], n_entries);
-        ix.add_postings(&sig_toks, &weight, rare);
-        ix.add_meta(&meta_toks, &weight, rare);
-        ix.add_anchors(&df);
+        let weight: Vec<f64> = df.iter().map(|&d| (1.0 + n / f64::from(d)).ln()).collect();
+        let rare = |t: u32| is_rare(df[t as usize], n_entries);
+        ix.add_postings(&sig_toks, &tokens, &weight, rare);
+        ix.add_meta(&meta_toks, &tokens, &weight, rare);
+        ix.add_anchors(&tokens, &df);
         ix
     }
 
     fn add_postings(
         &mut self,
-        sig_toks: &[Vec<String>],
-        w: &BTreeMap<String, f64>,
-        rare: impl Fn(&String) -> bool,
+        sig_toks: &[Vec<u32>],
+        tokens: &Interner,
+        w: &[f64],
+        rare: impl Fn(u32) -> bool,
     ) {
         for (s, toks) in sig_toks.iter().enumerate() {
-            for (t, share) in toks.iter().zip(shares(toks, w)) {
+            for (&t, share) in toks.iter().zip(shares(toks, w)) {
+                let text = tokens.text(t);
                 if rare(t) {
-                    self.posting(t).sigs.push((s as u32, share));
+                    self.posting(text).sigs.push((s as u32, share));
                 } else {
-                    self.sigs[s].common.push((t.clone(), share));
+                    self.sigs[s].common.push((text.to_string(), share));
                 }
             }
         }
@@ -343,16 +368,18 @@ impl Index {
 
     fn add_meta(
         &mut self,
-        meta_toks: &[Vec<String>],
-        w: &BTreeMap<String, f64>,
-        rare: impl Fn(&String) -> bool,
+        meta_toks: &[Vec<u32>],
+        tokens: &Interner,
+        w: &[f64],
+        rare: impl Fn(u32) -> bool,
     ) {
         for (e, toks) in meta_toks.iter().enumerate() {
-            for (t, share) in toks.iter().zip(shares(toks, w)) {
+            for (&t, share) in toks.iter().zip(shares(toks, w)) {
+                let text = tokens.text(t);
                 if rare(t) {
-                    self.posting(t).meta.push((e as u32, share));
+                    self.posting(text).meta.push((e as u32, share));
                 } else {
-                    self.entries[e].meta_common.push((t.clone(), share));
+                    self.entries[e].meta_common.push((text.to_string(), share));
                 }
             }
         }
@@ -366,14 +393,15 @@ impl Index {
         self.tokens.get_mut(t).expect("inserted above")
     }
 
-    fn add_anchors(&mut self, df: &BTreeMap<String, u32>) {
+    fn add_anchors(&mut self, tokens: &Interner, df: &[u32]) {
+        let df_of = |t: &str| tokens.ids.get(t).map_or(0, |&id| df[id as usize]);
         for (s, sig) in self.sigs.iter().enumerate() {
             let anchor = sig
                 .pattern
                 .anchor_tokens()
                 .into_iter()
                 .filter(|t| !is_stopword(t))
-                .min_by_key(|t| (df.get(*t).copied().unwrap_or(0), *t));
+                .min_by_key(|t| (df_of(t), *t));
             match anchor {
                 Some(t) => self
                     .tokens
@@ -387,29 +415,29 @@ impl Index {
     }
 }
 
-/// Entries using each token anywhere (signature, title, tags, category).
-/// One entry's token set is held at a time (signatures come in entry
-/// order), not one per entry of the site.
+/// Entries using each token anywhere (signature, title, tags, category),
+/// by token number. One entry's tokens are held at a time (signatures come
+/// in entry order).
 fn document_frequencies(
     ix: &Index,
-    sig_toks: &[Vec<String>],
-    meta_toks: &[Vec<String>],
-) -> BTreeMap<String, u32> {
-    let mut df: BTreeMap<String, u32> = BTreeMap::new();
+    sig_toks: &[Vec<u32>],
+    meta_toks: &[Vec<u32>],
+    n_tokens: usize,
+) -> Vec<u32> {
+    let mut df = vec![0u32; n_tokens];
     let mut s = 0;
+    let mut toks: Vec<u32> = Vec::new();
     for (e, meta) in meta_toks.iter().enumerate() {
-        let mut toks: BTreeSet<&str> = meta.iter().map(String::as_str).collect();
+        toks.clear();
+        toks.extend(meta);
         while s < sig_toks.len() && ix.sigs[s].entry as usize == e {
-            toks.extend(sig_toks[s].iter().map(String::as_str));
+            toks.extend(&sig_toks[s]);
             s += 1;
         }
-        for t in toks {
-            match df.get_mut(t) {
-                Some(d) => *d += 1,
-                None => {
-                    df.insert(t.to_string(), 1);
-                }
-            }
+        toks.sort_unstable();
+        toks.dedup();
+        for &t in &toks {
+            df[t as usize] += 1;
         }
     }
     debug_assert_eq!(s, sig_toks.len(), "signatures are in entry order");
@@ -430,8 +458,6 @@ mod tests {
 
     #[test]
     fn shares_add_up_to_scale() {
-        let toks: Vec<String> = vec!["alpha".into(), "beta".into()];
-        let w: BTreeMap<String, f64> = [("alpha".into(), 3.0), ("beta".into(), 1.0)].into();
-        assert_eq!(shares(&toks, &w), vec![7500, 2500]);
+        assert_eq!(shares(&[0, 1], &[3.0, 1.0]), vec![7500, 2500]);
     }
 }
