@@ -257,6 +257,14 @@ fn sig_tokens(p: &Pattern, tokens: &mut Interner) -> Vec<u32> {
     set.into_iter().map(|t| tokens.id(t)).collect()
 }
 
+/// Whose tokens a group holds: a signature's, or an entry's title, tags and
+/// category.
+#[derive(Clone, Copy)]
+enum Side {
+    Sigs,
+    Meta,
+}
+
 /// The distinct tokens of one index build, numbered in order of first use:
 /// the build keeps a number per use instead of a string (3 million uses at
 /// 100k entries).
@@ -341,45 +349,32 @@ impl Index {
         let n = n_entries as f64;
         let weight: Vec<f64> = df.iter().map(|&d| (1.0 + n / f64::from(d)).ln()).collect();
         let rare = |t: u32| is_rare(df[t as usize], n_entries);
-        ix.add_postings(&sig_toks, &tokens, &weight, rare);
-        ix.add_meta(&meta_toks, &tokens, &weight, rare);
+        ix.add_groups(Side::Sigs, &sig_toks, &tokens, &weight, rare);
+        ix.add_groups(Side::Meta, &meta_toks, &tokens, &weight, rare);
         ix.add_anchors(&tokens, &df);
         ix
     }
 
-    fn add_postings(
+    /// Adds each group's tokens (a signature's, or an entry's title, tags
+    /// and category) with their shares: rare ones to their postings, common
+    /// ones to the group itself.
+    fn add_groups(
         &mut self,
-        sig_toks: &[Vec<u32>],
+        side: Side,
+        groups: &[Vec<u32>],
         tokens: &Interner,
         w: &[f64],
         rare: impl Fn(u32) -> bool,
     ) {
-        for (s, toks) in sig_toks.iter().enumerate() {
+        for (at, toks) in groups.iter().enumerate() {
             for (&t, share) in toks.iter().zip(shares(toks, w)) {
                 let text = tokens.text(t);
-                if rare(t) {
-                    self.posting(text).sigs.push((s as u32, share));
-                } else {
-                    self.sigs[s].common.push((text.to_string(), share));
-                }
-            }
-        }
-    }
-
-    fn add_meta(
-        &mut self,
-        meta_toks: &[Vec<u32>],
-        tokens: &Interner,
-        w: &[f64],
-        rare: impl Fn(u32) -> bool,
-    ) {
-        for (e, toks) in meta_toks.iter().enumerate() {
-            for (&t, share) in toks.iter().zip(shares(toks, w)) {
-                let text = tokens.text(t);
-                if rare(t) {
-                    self.posting(text).meta.push((e as u32, share));
-                } else {
-                    self.entries[e].meta_common.push((text.to_string(), share));
+                let common = || (text.to_string(), share);
+                match (rare(t), side) {
+                    (true, Side::Sigs) => self.posting(text).sigs.push((at as u32, share)),
+                    (true, Side::Meta) => self.posting(text).meta.push((at as u32, share)),
+                    (false, Side::Sigs) => self.sigs[at].common.push(common()),
+                    (false, Side::Meta) => self.entries[at].meta_common.push(common()),
                 }
             }
         }
