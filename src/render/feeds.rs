@@ -212,7 +212,7 @@ pub fn api(kb: &Kb) -> String {
         .entries
         .iter()
         .map(|e| {
-            let sigs: usize = e.signatures.iter().map(|s| s.display().len() + 12).sum();
+            let sigs: usize = e.signatures.iter().map(|s| s.raw.len() + 12).sum();
             let tags: usize = e.tags.iter().map(|t| t.len() + 12).sum();
             400 + e.id.len() * 2 + e.title.len() + e.description.len() + sigs + tags
         })
