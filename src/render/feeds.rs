@@ -54,18 +54,32 @@ pub fn sitemap_urls(kb: &Kb) -> Vec<(String, Option<Date>)> {
     urls
 }
 
+/// The names of the files [`sitemaps`] makes, without making them (the
+/// output plan and `serve` need only these).
+pub fn sitemap_names(kb: &Kb) -> Vec<String> {
+    // As many URLs as `sitemap_urls` lists: home, tag index, every
+    // category, entry and tag.
+    let urls = 2 + kb.categories.len() + kb.entries.len() + kb.tags.len();
+    let mut names = vec!["sitemap.xml".to_string()];
+    if urls > SITEMAP_LIMIT {
+        names.extend((1..=urls.div_ceil(SITEMAP_LIMIT)).map(|n| format!("sitemap-{n}.xml")));
+    }
+    names
+}
+
 /// The sitemap files: one `sitemap.xml`, or an index plus numbered parts.
 pub fn sitemaps(kb: &Kb) -> Vec<(String, String)> {
     let urls = sitemap_urls(kb);
+    let mut names = sitemap_names(kb).into_iter();
+    let first = names.next().expect("there is always a sitemap.xml");
     if urls.len() <= SITEMAP_LIMIT {
-        return vec![("sitemap.xml".into(), urlset(kb, &urls))];
+        return vec![(first, urlset(kb, &urls))];
     }
     let mut files = Vec::new();
     let mut index = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for (n, chunk) in urls.chunks(SITEMAP_LIMIT).enumerate() {
-        let name = format!("sitemap-{}.xml", n + 1);
+    for (name, chunk) in names.zip(urls.chunks(SITEMAP_LIMIT)) {
         let _ = writeln!(
             index,
             "<sitemap><loc>{}</loc></sitemap>",
@@ -74,7 +88,7 @@ pub fn sitemaps(kb: &Kb) -> Vec<(String, String)> {
         files.push((name, urlset(kb, chunk)));
     }
     index.push_str("</sitemapindex>\n");
-    files.insert(0, ("sitemap.xml".into(), index));
+    files.insert(0, (first, index));
     files
 }
 

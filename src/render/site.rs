@@ -111,17 +111,11 @@ pub type ExtraFiles<'a> = Box<dyn FnOnce() -> Vec<(String, Vec<u8>)> + Send + 'a
 
 /// Every output path the site will have, other than `static/` files.
 pub fn plan<S: AsRef<str>>(kb: &Kb, extra: &[S]) -> BTreeSet<String> {
-    let mut p: BTreeSet<String> = [
-        "index.html",
-        "404.html",
-        "tags/index.html",
-        "robots.txt",
-        "atom.xml",
-        "api/errors.json",
-    ]
-    .into_iter()
-    .map(String::from)
-    .collect();
+    let mut p: BTreeSet<String> = ["index.html", "404.html", "tags/index.html"]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    p.extend(data_names(kb));
     p.extend(ASSETS.iter().map(|(n, _)| n.to_string()));
     p.extend(
         kb.categories
@@ -139,7 +133,6 @@ pub fn plan<S: AsRef<str>>(kb: &Kb, extra: &[S]) -> BTreeSet<String> {
             .iter()
             .flat_map(|e| e.aliases.iter().map(|a| alias_file(&a.value))),
     );
-    p.extend(feeds::sitemaps(kb).into_iter().map(|(n, _)| n));
     p.extend(extra.iter().map(|n| n.as_ref().to_string()));
     p
 }
@@ -215,6 +208,16 @@ pub fn render_site_with(
     }
     report.files = files;
     Ok(report)
+}
+
+/// The names of the files [`data_files`] makes, without making them.
+pub fn data_names(kb: &Kb) -> BTreeSet<String> {
+    let mut names: BTreeSet<String> = ["robots.txt", "atom.xml", "api/errors.json"]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    names.extend(feeds::sitemap_names(kb));
+    names
 }
 
 /// The generated files that are not pages: `robots.txt`, `atom.xml`,

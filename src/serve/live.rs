@@ -24,7 +24,8 @@ use crate::pipeline::{extra_files, read_config};
 use crate::render::cards::Cards;
 use crate::render::highlight::Highlighter;
 use crate::render::site::{
-    PageLinks, RenderInput, SiteRenderer, data_files, link_diags, plan, render_site_with,
+    PageLinks, RenderInput, SiteRenderer, data_files, data_names, link_diags, plan,
+    render_site_with,
 };
 use crate::render::templates::Templates;
 use crate::serve::pages::{Dirty, FileChange};
@@ -522,15 +523,20 @@ impl Model {
         let kb = self.live.kb();
         let static_files: BTreeSet<String> = statics.keys().cloned().collect();
         let sink = MemorySink::default();
-        self.extra = extra_files(kb);
-        let extra = self.extra.clone();
         self.cards = Cards::new(kb);
+        // Made beside the entry pages, as in `build`; `serve` keeps a copy
+        // to tell later which search files changed.
+        let kept = std::sync::Mutex::new(Vec::new());
         let report = render_site_with(
             RenderInput {
                 kb,
                 templates: &self.templates,
                 static_files: &static_files,
-                extra_files: Box::new(move || extra),
+                extra_files: Box::new(|| {
+                    let files = extra_files(kb);
+                    *kept.lock().expect("no thread panics holding it") = files.clone();
+                    files
+                }),
             },
             &sink,
             highlighter,
@@ -542,7 +548,8 @@ impl Model {
             .map(|e| e.id.clone())
             .zip(report.links)
             .collect();
-        self.data_names = data_files(kb).into_iter().map(|(n, _)| n).collect();
+        self.extra = kept.into_inner().expect("no thread panicked holding it");
+        self.data_names = data_names(kb);
         self.planned = None;
         Ok((Pages::All(sink.into_files()), report.pages, report.diags))
     }
