@@ -11,17 +11,27 @@ use crate::model::{Category, Entry};
 /// `</script>` or `<!--` inside a string cannot end the element.
 pub fn script_json(v: &Value) -> String {
     let s = serde_json::to_string(v).unwrap_or_else(|_| "{}".into());
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
+    let mut out = String::with_capacity(s.len() + 64);
+    let mut from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escaped = match b {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            b'&' => "\\u0026",
+            // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
+            0xA8 | 0xA9 if s.as_bytes()[..i].ends_with(&[0xE2, 0x80]) => {
+                out.push_str(&s[from..i - 2]);
+                out.push_str(if b == 0xA8 { "\\u2028" } else { "\\u2029" });
+                from = i + 1;
+                continue;
+            }
+            _ => continue,
+        };
+        out.push_str(&s[from..i]);
+        out.push_str(escaped);
+        from = i + 1;
     }
+    out.push_str(&s[from..]);
     out
 }
 
@@ -100,5 +110,17 @@ mod tests {
         assert!(!s.contains('<'));
         let back: Value = serde_json::from_str(&s).unwrap();
         assert_eq!(back["a"], "</script><script>alert(1)</script><!--");
+    }
+
+    #[test]
+    fn script_json_escapes_line_separators_and_keeps_other_text() {
+        let text = "a\u{2028}b\u{2029}c & é \u{2027}\u{202A}";
+        let s = script_json(&json!({ "t": text }));
+        assert_eq!(
+            s,
+            "{\"t\":\"a\\u2028b\\u2029c \\u0026 é \u{2027}\u{202A}\"}"
+        );
+        let back: Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(back["t"], text);
     }
 }

@@ -778,14 +778,18 @@ fn edit_link(prefix: &str, file: &str) -> String {
 
 /// Every `id="…"` in a page, one per line, for anchor checks.
 fn ids_in(html: &str) -> Box<str> {
-    let ids: Vec<&str> = html
-        .match_indices(" id=\"")
-        .filter_map(|(i, m)| {
-            let rest = &html[i + m.len()..];
-            rest.find('"').map(|end| &rest[..end])
-        })
-        .collect();
-    ids.join("\n").into_boxed_str()
+    const NEEDLE: &str = " id=\"";
+    let mut ids = String::new();
+    for i in memchr::memmem::find_iter(html.as_bytes(), NEEDLE) {
+        let rest = &html[i + NEEDLE.len()..];
+        if let Some(end) = memchr::memchr(b'"', rest.as_bytes()) {
+            if !ids.is_empty() {
+                ids.push('\n');
+            }
+            ids.push_str(&rest[..end]);
+        }
+    }
+    ids.into_boxed_str()
 }
 
 /// Resolves a link written on the entry page `from` (`git/x/`) to an output
