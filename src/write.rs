@@ -278,7 +278,7 @@ impl Handover {
     /// producers are done and everything was taken.
     fn take(&self) -> Vec<(String, Vec<u8>)> {
         let mut q = self.lock();
-        while !q.ready() && !(q.closed && q.files.is_empty()) {
+        while !(q.ready() || q.closed && q.files.is_empty()) {
             q.writer_waits = true;
             q = self.ready.wait(q).expect("no thread panics holding it");
             q.writer_waits = false;
