@@ -13,7 +13,7 @@
 
 use serde_json::{Value, json};
 
-use crate::lookup::index::{IndexSig, STOPWORDS};
+use crate::lookup::index::{IndexSig, Postings, STOPWORDS};
 use crate::lookup::rank::PARTIAL_MIN;
 use crate::lookup::{Index, SCALE};
 use crate::model::Part;
@@ -33,47 +33,41 @@ pub fn fnv1a32(bytes: &[u8]) -> u32 {
 }
 
 /// Every search file, by output path.
+///
+/// JSON is written straight into each file's buffer: building
+/// `serde_json::Value` trees for every token first held several hundred
+/// megabytes at 100k entries, the build's peak.
 pub fn files(ix: &Index) -> Vec<(String, Vec<u8>)> {
-    let tokens: Vec<(&str, Value)> = ix
+    // The number of shards follows the total size, measured in a first pass
+    // through one reused buffer.
+    let mut one = Vec::new();
+    let total: usize = ix
         .tokens
         .iter()
         .map(|(t, p)| {
-            let sigs: Vec<Value> = p
-                .sigs
-                .iter()
-                .map(|&(s, share)| posting_json(ix, s, share))
-                .collect();
-            let meta: Vec<Value> = p
-                .meta
-                .iter()
-                .map(|&(e, share)| meta_json(ix, e, share))
-                .collect();
-            let anchored: Vec<Value> = p
-                .anchored
-                .iter()
-                .map(|&s| pattern_json(&ix.sigs[s as usize]))
-                .collect();
-            let v = json!({"s": sigs, "m": meta, "a": anchored});
-            (t.as_str(), v)
+            one.clear();
+            token_json(&mut one, ix, p);
+            t.len() + one.len()
         })
-        .collect();
-    let total: usize = tokens
-        .iter()
-        .map(|(t, v)| t.len() + v.to_string().len())
         .sum();
     let shards = total.div_ceil(SHARD_BYTES).max(1);
-    let mut buckets = vec![serde_json::Map::new(); shards];
-    for (t, v) in tokens {
-        buckets[fnv1a32(t.as_bytes()) as usize % shards].insert(t.to_string(), v);
+    // Tokens come sorted, so each shard's keys are in order as appended.
+    let mut buckets: Vec<Vec<u8>> = vec![b"{".to_vec(); shards];
+    for (t, p) in &ix.tokens {
+        let b = &mut buckets[fnv1a32(t.as_bytes()) as usize % shards];
+        if b.len() > 1 {
+            b.push(b',');
+        }
+        string(b, t);
+        b.push(b':');
+        token_json(b, ix, p);
     }
     let mut out: Vec<(String, Vec<u8>)> = buckets
         .into_iter()
         .enumerate()
-        .map(|(i, m)| {
-            (
-                format!("search/t/{i}.json"),
-                Value::Object(m).to_string().into_bytes(),
-            )
+        .map(|(i, mut b)| {
+            b.push(b'}');
+            (format!("search/t/{i}.json"), b)
         })
         .collect();
     out.extend(entry_chunks(ix));
@@ -84,12 +78,53 @@ pub fn files(ix: &Index) -> Vec<(String, Vec<u8>)> {
     out
 }
 
+/// A JSON string.
+fn string(out: &mut Vec<u8>, s: &str) {
+    serde_json::to_writer(out, s).expect("writing to a Vec does not fail");
+}
+
+/// A JSON number.
+fn number(out: &mut Vec<u8>, n: impl std::fmt::Display) {
+    use std::io::Write as _;
+    write!(out, "{n}").expect("writing to a Vec does not fail");
+}
+
+/// `[a,b,…]` with each item written by `item`.
+fn array<T>(
+    out: &mut Vec<u8>,
+    items: impl IntoIterator<Item = T>,
+    mut item: impl FnMut(&mut Vec<u8>, T),
+) {
+    out.push(b'[');
+    for (i, x) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        item(out, x);
+    }
+    out.push(b']');
+}
+
+/// A token's postings: `{"a":[pattern…],"m":[meta posting…],"s":[posting…]}`
+/// (keys in sorted order, as the format always had them).
+fn token_json(out: &mut Vec<u8>, ix: &Index, p: &Postings) {
+    out.extend_from_slice(b"{\"a\":");
+    array(out, &p.anchored, |o, &s| {
+        pattern_json(o, &ix.sigs[s as usize])
+    });
+    out.extend_from_slice(b",\"m\":");
+    array(out, &p.meta, |o, &(e, share)| meta_json(o, ix, e, share));
+    out.extend_from_slice(b",\"s\":");
+    array(out, &p.sigs, |o, &(s, share)| posting_json(o, ix, s, share));
+    out.push(b'}');
+}
+
 fn manifest(ix: &Index, shards: usize, build: u32) -> Vec<u8> {
-    let always: Vec<Value> = ix
-        .always
-        .iter()
-        .map(|&s| pattern_json(&ix.sigs[s as usize]))
-        .collect();
+    let mut always = Vec::new();
+    array(&mut always, &ix.always, |o, &s| {
+        pattern_json(o, &ix.sigs[s as usize]);
+    });
+    let always: Value = serde_json::from_slice(&always).expect("patterns are valid JSON");
     let m = json!({
         "format": FORMAT,
         "build": format!("{build:08x}"),
@@ -108,71 +143,95 @@ fn manifest(ix: &Index, shards: usize, build: u32) -> Vec<u8> {
 
 /// `[entry, nth, share, common token, its share, …]`: a rare token's share
 /// of a signature, with the signature's common tokens.
-fn posting_json(ix: &Index, s: u32, share: u32) -> Value {
+fn posting_json(out: &mut Vec<u8>, ix: &Index, s: u32, share: u32) {
     let sig = &ix.sigs[s as usize];
-    let mut v = vec![json!(sig.entry), json!(sig.nth), json!(share)];
-    push_common(&mut v, &sig.common);
-    Value::Array(v)
+    out.push(b'[');
+    for n in [sig.entry, sig.nth, share] {
+        number(out, n);
+        out.push(b',');
+    }
+    push_common(out, &sig.common);
 }
 
 /// `[entry, share, common token, its share, …]`: the same for an entry's
 /// title, tags and category name.
-fn meta_json(ix: &Index, e: u32, share: u32) -> Value {
-    let mut v = vec![json!(e), json!(share)];
-    push_common(&mut v, &ix.entries[e as usize].meta_common);
-    Value::Array(v)
+fn meta_json(out: &mut Vec<u8>, ix: &Index, e: u32, share: u32) {
+    out.push(b'[');
+    for n in [e, share] {
+        number(out, n);
+        out.push(b',');
+    }
+    push_common(out, &ix.entries[e as usize].meta_common);
 }
 
-fn push_common(v: &mut Vec<Value>, common: &[(String, u32)]) {
+/// The common tokens and their shares, then the closing `]` of a posting
+/// whose numbers were written with a trailing comma.
+fn push_common(out: &mut Vec<u8>, common: &[(String, u32)]) {
     for (t, sh) in common {
-        v.push(json!(t));
-        v.push(json!(sh));
+        string(out, t);
+        out.push(b',');
+        number(out, sh);
+        out.push(b',');
     }
+    *out.last_mut().expect("a posting has numbers") = b']';
 }
 
 /// `[entry, nth, chars, flags, literal…]`; flags: 1 = starts with a
 /// placeholder, 2 = ends with one.
-fn pattern_json(sig: &IndexSig) -> Value {
+fn pattern_json(out: &mut Vec<u8>, sig: &IndexSig) {
     let p = &sig.pattern;
     let flags = u32::from(p.lead) | (u32::from(p.trail) << 1);
-    let mut v = vec![
-        json!(sig.entry),
-        json!(sig.nth),
-        json!(p.chars),
-        json!(flags),
-    ];
-    v.extend(p.literals.iter().map(|l| json!(l)));
-    Value::Array(v)
+    out.push(b'[');
+    for n in [sig.entry, sig.nth, p.chars, flags] {
+        number(out, n);
+        out.push(b',');
+    }
+    for l in &p.literals {
+        string(out, l);
+        out.push(b',');
+    }
+    *out.last_mut().expect("a pattern has numbers") = b']';
 }
 
 /// `[id, title, path, category, [signature…]]` per entry; a signature is a
 /// list of parts, a string for literal text and `[name]` for a placeholder.
 fn entry_chunks(ix: &Index) -> Vec<(String, Vec<u8>)> {
-    let mut sigs_of: Vec<Vec<Value>> = vec![Vec::new(); ix.entries.len()];
-    for s in &ix.sigs {
-        let parts: Vec<Value> = s
-            .signature
-            .parts
-            .iter()
-            .map(|p| match p {
-                Part::Lit(t) => json!(t),
-                Part::Var(n) => json!([n]),
-            })
-            .collect();
-        sigs_of[s.entry as usize].push(Value::Array(parts));
+    // Signatures come entry by entry; `first[e]` is entry e's first one.
+    let mut first = Vec::with_capacity(ix.entries.len() + 1);
+    let mut s = 0;
+    for e in 0..ix.entries.len() {
+        first.push(s);
+        while s < ix.sigs.len() && ix.sigs[s].entry as usize == e {
+            s += 1;
+        }
     }
-    ix.entries
-        .iter()
-        .zip(sigs_of)
-        .map(|(e, sigs)| json!([e.id, e.title, e.path, e.category, sigs]))
-        .collect::<Vec<_>>()
-        .chunks(CHUNK)
+    first.push(s);
+    (0..ix.entries.len())
+        .step_by(CHUNK)
         .enumerate()
-        .map(|(i, c)| {
-            (
-                format!("search/e/{i}.json"),
-                Value::from(c.to_vec()).to_string().into_bytes(),
-            )
+        .map(|(i, from)| {
+            let to = (from + CHUNK).min(ix.entries.len());
+            let mut b = Vec::new();
+            array(&mut b, from..to, |o, e| {
+                let entry = &ix.entries[e];
+                o.push(b'[');
+                for text in [&entry.id, &entry.title, &entry.path, &entry.category] {
+                    string(o, text);
+                    o.push(b',');
+                }
+                array(o, &ix.sigs[first[e]..first[e + 1]], |o, sig| {
+                    array(o, &sig.signature.parts, |o, part| match part {
+                        Part::Lit(t) => string(o, t),
+                        Part::Var(n) => {
+                            o.push(b'[');
+                            string(o, n);
+                            o.push(b']');
+                        }
+                    });
+                });
+                o.push(b']');
+            });
+            (format!("search/e/{i}.json"), b)
         })
         .collect()
 }
