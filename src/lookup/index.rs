@@ -170,9 +170,9 @@ pub struct IndexEntry {
     pub path: String,
     /// Category display name.
     pub category: String,
-    /// Common tokens of the title, tags and category name, with their
-    /// shares (see [`IndexSig::common`]).
-    pub meta_common: Vec<(String, u32)>,
+    /// Common tokens of the title, tags and category name (numbers into
+    /// [`Index::words`]), with their shares (see [`IndexSig::common`]).
+    pub meta_common: Vec<(u32, u32)>,
 }
 
 /// One signature of one entry.
@@ -186,10 +186,10 @@ pub struct IndexSig {
     pub signature: Signature,
     /// The signature compiled.
     pub pattern: Pattern,
-    /// The signature's common (not [rare](is_rare)) tokens and their shares
-    /// of its weight. Only rare tokens have postings; a partial match starts
-    /// from one and adds these.
-    pub common: Vec<(String, u32)>,
+    /// The signature's common (not [rare](is_rare)) tokens, as numbers into
+    /// [`Index::words`], and their shares of its weight. Only rare tokens
+    /// have postings; a partial match starts from one and adds these.
+    pub common: Vec<(u32, u32)>,
 }
 
 /// Whether a token used by `df` of `n` entries is distinctive: used by at
@@ -224,6 +224,9 @@ pub struct Index {
     pub tokens: BTreeMap<String, Postings>,
     /// Signatures with no anchor token: tried against every text.
     pub always: Vec<u32>,
+    /// Every token of every signature, title, tag and category name, by
+    /// number (in order of first use); `common` lists refer to these.
+    pub words: Vec<String>,
 }
 
 /// Entries a token counts as used by: `df`, or half of `n` for a
@@ -352,7 +355,19 @@ impl Index {
         ix.add_groups(Side::Sigs, &sig_toks, &tokens, &weight, rare);
         ix.add_groups(Side::Meta, &meta_toks, &tokens, &weight, rare);
         ix.add_anchors(&tokens, &df);
+        for sig in &mut ix.sigs {
+            sig.common.shrink_to_fit();
+        }
+        for e in &mut ix.entries {
+            e.meta_common.shrink_to_fit();
+        }
+        ix.words = tokens.texts;
         ix
+    }
+
+    /// The text of token number `t` (as in `common` lists).
+    pub fn word(&self, t: u32) -> &str {
+        &self.words[t as usize]
     }
 
     /// Adds each group's tokens (a signature's, or an entry's title, tags
@@ -369,12 +384,11 @@ impl Index {
         for (at, toks) in groups.iter().enumerate() {
             for (&t, share) in toks.iter().zip(shares(toks, w)) {
                 let text = tokens.text(t);
-                let common = || (text.to_string(), share);
                 match (rare(t), side) {
                     (true, Side::Sigs) => self.posting(text).sigs.push((at as u32, share)),
                     (true, Side::Meta) => self.posting(text).meta.push((at as u32, share)),
-                    (false, Side::Sigs) => self.sigs[at].common.push(common()),
-                    (false, Side::Meta) => self.entries[at].meta_common.push(common()),
+                    (false, Side::Sigs) => self.sigs[at].common.push((t, share)),
+                    (false, Side::Meta) => self.entries[at].meta_common.push((t, share)),
                 }
             }
         }

@@ -88,10 +88,10 @@ impl Index {
     /// category name are scored the same way, as one more signature.
     fn partial_matches(&self, tokens: &[&str]) -> Vec<Hit> {
         let query: HashSet<&str> = tokens.iter().copied().collect();
-        let in_query = |common: &[(String, u32)]| -> u32 {
+        let in_query = |common: &[(u32, u32)]| -> u32 {
             common
                 .iter()
-                .filter(|(t, _)| query.contains(t.as_str()))
+                .filter(|&&(t, _)| query.contains(self.word(t)))
                 .map(|(_, share)| share)
                 .sum()
         };

@@ -150,7 +150,7 @@ fn posting_json(out: &mut Vec<u8>, ix: &Index, s: u32, share: u32) {
         number(out, n);
         out.push(b',');
     }
-    push_common(out, &sig.common);
+    push_common(out, ix, &sig.common);
 }
 
 /// `[entry, share, common token, its share, …]`: the same for an entry's
@@ -161,14 +161,14 @@ fn meta_json(out: &mut Vec<u8>, ix: &Index, e: u32, share: u32) {
         number(out, n);
         out.push(b',');
     }
-    push_common(out, &ix.entries[e as usize].meta_common);
+    push_common(out, ix, &ix.entries[e as usize].meta_common);
 }
 
 /// The common tokens and their shares, then the closing `]` of a posting
 /// whose numbers were written with a trailing comma.
-fn push_common(out: &mut Vec<u8>, common: &[(String, u32)]) {
-    for (t, sh) in common {
-        string(out, t);
+fn push_common(out: &mut Vec<u8>, ix: &Index, common: &[(u32, u32)]) {
+    for &(t, sh) in common {
+        string(out, ix.word(t));
         out.push(b',');
         number(out, sh);
         out.push(b',');
