@@ -236,3 +236,75 @@ pub fn api(kb: &Kb) -> String {
     out.push(b'\n');
     String::from_utf8(out).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::model::Tag;
+    use crate::source::SourceFile;
+
+    /// A site with `tags` tags and nothing else: each tag is one sitemap URL.
+    fn kb_with_tags(tags: usize) -> Kb {
+        let toml = "title = \"Big\"\nbase_url = \"https://kb.example/docs/\"\n";
+        let file = SourceFile::new("kbgen.toml", Default::default(), toml.to_string());
+        Kb {
+            config: Config::parse(&file).expect("valid config"),
+            entries: Vec::new(),
+            categories: Vec::new(),
+            tags: (0..tags)
+                .map(|t| Tag {
+                    slug: format!("t{t}"),
+                    name: format!("t{t}"),
+                    entries: Vec::new(),
+                })
+                .collect(),
+            related: Vec::new(),
+        }
+    }
+
+    fn locs(xml: &str) -> Vec<&str> {
+        xml.split("<loc>")
+            .skip(1)
+            .map(|s| &s[..s.find("</loc>").expect("closed")])
+            .collect()
+    }
+
+    #[test]
+    fn sitemap_at_the_limit_is_one_file() {
+        // Home and tag index plus the tags: exactly the limit.
+        let kb = kb_with_tags(SITEMAP_LIMIT - 2);
+        let files = sitemaps(&kb);
+        assert_eq!(sitemap_names(&kb), ["sitemap.xml"]);
+        assert_eq!(files.len(), 1);
+        assert!(files[0].1.contains("<urlset"));
+        assert_eq!(locs(&files[0].1).len(), SITEMAP_LIMIT);
+    }
+
+    #[test]
+    fn sitemap_past_the_limit_is_an_index_of_parts_holding_every_url_once() {
+        let kb = kb_with_tags(SITEMAP_LIMIT + 3);
+        let files = sitemaps(&kb);
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["sitemap.xml", "sitemap-1.xml", "sitemap-2.xml"]);
+        assert_eq!(sitemap_names(&kb), names, "the plan names the same files");
+        let index = &files[0].1;
+        assert!(index.contains("<sitemapindex"));
+        assert_eq!(
+            locs(index),
+            [
+                "https://kb.example/docs/sitemap-1.xml",
+                "https://kb.example/docs/sitemap-2.xml"
+            ]
+        );
+        let (first, second) = (locs(&files[1].1), locs(&files[2].1));
+        assert_eq!(first.len(), SITEMAP_LIMIT);
+        assert_eq!(second.len(), 5);
+        let all: Vec<String> = sitemap_urls(&kb)
+            .into_iter()
+            .map(|(p, _)| kb.config.absolute(&p))
+            .collect();
+        let listed: Vec<&str> = first.into_iter().chain(second).collect();
+        assert_eq!(listed, all.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+}
