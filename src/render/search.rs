@@ -34,9 +34,9 @@ pub fn fnv1a32(bytes: &[u8]) -> u32 {
 
 /// Every search file, by output path.
 ///
-/// JSON is written straight into each file's buffer: building
-/// `serde_json::Value` trees for every token first held several hundred
-/// megabytes at 100k entries, the build's peak.
+/// JSON is written straight into each file's buffer: building a
+/// `serde_json::Value` tree for every token first added about 80 MB to the
+/// peak memory of a 100k-entry build.
 pub fn files(ix: &Index) -> Vec<(String, Vec<u8>)> {
     // The number of shards follows the total size, measured in a first pass
     // through one reused buffer.
