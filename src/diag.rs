@@ -36,6 +36,10 @@ pub struct Diagnostic {
     /// What would be right.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// Bytes to underline from the position, when the problem is a known
+    /// span (a link); otherwise the rest of the line is underlined.
+    #[serde(skip)]
+    pub len: Option<u32>,
 }
 
 impl Diagnostic {
@@ -62,12 +66,20 @@ impl Diagnostic {
             column: pos.map(|p| p.col),
             message: message.into(),
             help: None,
+            len: None,
         }
     }
 
     /// Adds the "what would be right" line.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Underlines `len` bytes from the position instead of the rest of the
+    /// line (0 keeps the whole line).
+    pub fn with_len(mut self, len: u32) -> Self {
+        self.len = (len > 0).then_some(len);
         self
     }
 
@@ -194,7 +206,14 @@ fn render_human(
         let rendered = match (d.pos(), source) {
             (Some(pos), Some(src)) => {
                 let start = src.offset_of(pos);
-                let end = label_end(&src.text, start);
+                let line_end = label_end(&src.text, start);
+                let end = d.len.map_or(line_end, |n| {
+                    let end = (start + n as usize).min(line_end);
+                    // Never split a character.
+                    (end..=line_end)
+                        .find(|&i| src.text.is_char_boundary(i))
+                        .unwrap_or(line_end)
+                });
                 let mut groups = vec![
                     level.primary_title(&d.message).element(
                         Snippet::source(&src.text)

@@ -22,6 +22,9 @@ pub struct InternalLink {
     pub line: u32,
     /// 1-based column (in characters) within that line.
     pub col: u32,
+    /// Bytes of the whole link as written (`[text](dest)`), when it is on
+    /// one line; 0 when it runs over several.
+    pub len: u32,
 }
 
 /// Result of rendering one Markdown text.
@@ -99,6 +102,15 @@ impl<'h> Markdown<'h> {
         let mut skip_end: Vec<bool> = Vec::new();
         for (ev, range) in Parser::new_ext(text, options()).into_offset_iter() {
             let (line, col) = line_of.line_col(text, range.start);
+            // Bytes of a link as written, for diagnostics (0 over several lines).
+            let span = || {
+                let written = &text[range.clone()];
+                if written.contains('\n') {
+                    0
+                } else {
+                    written.len() as u32
+                }
+            };
             let ev = match ev {
                 Event::Html(s) | Event::InlineHtml(s) if !self.allow_html => Event::Text(s),
                 Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang)))
@@ -122,7 +134,7 @@ impl<'h> Markdown<'h> {
                     dest_url,
                     title,
                     id,
-                }) => match self.link(&dest_url, root, (line, col), &mut out) {
+                }) => match self.link(&dest_url, root, (line, col, span()), &mut out) {
                     Some(dest) => {
                         skip_end.push(false);
                         Event::Start(Tag::Link {
@@ -142,7 +154,7 @@ impl<'h> Markdown<'h> {
                     dest_url,
                     title,
                     id,
-                }) => match self.link(&dest_url, root, (line, col), &mut out) {
+                }) => match self.link(&dest_url, root, (line, col, span()), &mut out) {
                     Some(dest) => {
                         skip_end.push(false);
                         Event::Start(Tag::Image {
@@ -204,13 +216,14 @@ impl<'h> Markdown<'h> {
         &self,
         dest: &str,
         root: &str,
-        (line, col): (u32, u32),
+        (line, col, len): (u32, u32, u32),
         out: &mut Rendered,
     ) -> Option<String> {
         let found = InternalLink {
             dest: dest.to_string(),
             line,
             col,
+            len,
         };
         if !link_is_safe(dest) {
             out.unsafe_links.push(found);

@@ -263,7 +263,8 @@ pub fn link_diags(
             let e = &kb.entries[i];
             diags.push(
                 Diagnostic::warning(&e.file, link_pos(*md_pos, l), format!("link `{}` uses a scheme that is not http, https or mailto; it is shown as text", l.dest))
-                    .with_help("link to an https:// page or a page of this site"),
+                    .with_help("link to an https:// page or a page of this site")
+                    .with_len(l.len),
             );
         }
     }
@@ -868,7 +869,8 @@ fn check_links<'a>(
         if let Some(why) = problem {
             diags.push(
                 Diagnostic::error(&e.file, at, format!("broken internal link `{}`: {why}", l.dest))
-                    .with_help("link to an entry as `/category/slug/` (optionally with `#section`), or fix the path"),
+                    .with_help("link to an entry as `/category/slug/` (optionally with `#section`), or fix the path")
+                    .with_len(l.len),
             );
         }
     }
