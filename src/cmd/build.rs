@@ -39,5 +39,5 @@ pub fn run(root: &Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
             out.display()
         );
     }
-    Ok(super::exit_for(&outcome))
+    Ok(super::exit_without_freeing(outcome))
 }

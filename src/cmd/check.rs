@@ -25,5 +25,5 @@ pub fn run(root: &Path, args: CheckArgs) -> anyhow::Result<ExitCode> {
             summary(&outcome.diags)
         );
     }
-    Ok(super::exit_for(&outcome))
+    Ok(super::exit_without_freeing(outcome))
 }

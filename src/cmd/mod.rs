@@ -41,3 +41,13 @@ pub fn exit_for(outcome: &Outcome) -> ExitCode {
         ExitCode::SUCCESS
     }
 }
+
+/// The exit code of a `check` or `build` whose process ends next, leaving
+/// the knowledge base to the operating system instead of freeing it entry
+/// by entry: that took one thread 55 ms at 10k entries and about half a
+/// second at 100k, after everything was written.
+pub fn exit_without_freeing(outcome: Outcome) -> ExitCode {
+    let code = exit_for(&outcome);
+    std::mem::forget(outcome);
+    code
+}
