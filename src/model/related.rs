@@ -138,9 +138,13 @@ fn remove_posting(map: &mut HashMap<String, Vec<usize>>, key: &str, i: usize) {
 impl Index {
     /// Indexes every entry.
     pub fn build(entries: &[Entry]) -> Self {
+        use rayon::prelude::*;
+        // Features on both cores (tag slugs and signature words are most of
+        // the work), then the postings in entry order.
+        let features: Vec<Features> = entries.par_iter().map(Features::of).collect();
         let mut p = Index::default();
-        for (i, e) in entries.iter().enumerate() {
-            p.add_at(i, &Features::of(e));
+        for (i, f) in features.iter().enumerate() {
+            p.add_at(i, f);
         }
         p
     }
