@@ -157,6 +157,8 @@ pub fn render_site_with(
     // The extra files (the search index: 120 MB at 100k entries) are made
     // on one thread while the other renders entry pages, and go to the sink
     // as soon as they exist, so they are not held through rendering.
+    /// Entry pages rendered as one piece of work at most.
+    const ENTRY_PIECE: usize = 32;
     let (extra, results) = rayon::join(
         || -> Result<Vec<String>> {
             let files = make_extra();
@@ -167,8 +169,12 @@ pub fn render_site_with(
             Ok(names)
         },
         || -> Vec<Result<PageLinks>> {
+            // Small pieces, so that neither thread is left alone with a
+            // long run of entries at the end (rayon's default split leaves
+            // pieces of thousands on two cores).
             (0..kb.entries.len())
                 .into_par_iter()
+                .with_max_len(ENTRY_PIECE)
                 .map(|i| {
                     let EntryOutput { html, links } = r.entry_page(i)?;
                     sink.put_owned(
@@ -576,11 +582,11 @@ impl<'a> SiteRenderer<'a> {
         let kb = self.kb;
         // Category and tag pages are rendered in parallel: on a large site
         // they list every entry several times over.
-        kb.categories.par_iter().try_for_each(|c| {
+        kb.categories.par_iter().with_max_len(1).try_for_each(|c| {
             let html = self.category_page(c)?;
             sink.put_owned(format!("{}/index.html", c.slug), html.into_bytes())
         })?;
-        kb.tags.par_iter().try_for_each(|t| {
+        kb.tags.par_iter().with_max_len(1).try_for_each(|t| {
             let html = self.tag_page(t)?;
             sink.put_owned(format!("tags/{}/index.html", t.slug), html.into_bytes())
         })?;
