@@ -154,11 +154,11 @@ pub fn render_site_with(
     let kb = input.kb;
     let r = SiteRenderer::new(kb, input.templates, highlighter, cards);
     let make_extra = input.extra_files;
+    /// Entry pages rendered as one piece of work at most.
+    const ENTRY_PIECE: usize = 32;
     // The extra files (the search index: 120 MB at 100k entries) are made
     // on one thread while the other renders entry pages, and go to the sink
     // as soon as they exist, so they are not held through rendering.
-    /// Entry pages rendered as one piece of work at most.
-    const ENTRY_PIECE: usize = 32;
     let (extra, results) = rayon::join(
         || -> Result<Vec<String>> {
             let files = make_extra();
