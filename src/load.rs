@@ -58,15 +58,40 @@ pub fn load_content(root: &Path, max_file_size: u64) -> Result<Loaded> {
     load_under(root, &root.join("content"), max_file_size)
 }
 
+/// [`load_content`] that also runs `each` on every file as soon as it is
+/// read, on the thread that read it, so that parsing overlaps reading (a
+/// thread waiting for the disk leaves its core to one that parses). The
+/// results are in the order of `Loaded::files`, one per file.
+pub fn load_content_with<T, F>(root: &Path, max_file_size: u64, each: F) -> Result<(Loaded, Vec<T>)>
+where
+    T: Send,
+    F: Fn(&mut LoadedFile) -> T + Sync,
+{
+    load_under_with(root, &root.join("content"), max_file_size, each)
+}
+
 /// Reads the part of the content tree at `start`: `root/content` itself, a
 /// category folder or one file (`serve` reloads only what changed). Paths
 /// that do not exist give nothing. Every diagnostic names a path under
 /// `start`.
 pub fn load_under(root: &Path, start: &Path, max_file_size: u64) -> Result<Loaded> {
+    Ok(load_under_with(root, start, max_file_size, |_| ())?.0)
+}
+
+fn load_under_with<T, F>(
+    root: &Path,
+    start: &Path,
+    max_file_size: u64,
+    each: F,
+) -> Result<(Loaded, Vec<T>)>
+where
+    T: Send,
+    F: Fn(&mut LoadedFile) -> T + Sync,
+{
     let content = root.join("content");
     let mut loaded = Loaded::default();
     if !content.is_dir() || std::fs::symlink_metadata(start).is_err() {
-        return Ok(loaded);
+        return Ok((loaded, Vec::new()));
     }
     let real_root = root
         .canonicalize()
@@ -108,17 +133,28 @@ pub fn load_under(root: &Path, start: &Path, max_file_size: u64) -> Result<Loade
             });
         }
     }
-    let results: Vec<Result<LoadedFile, Diagnostic>> = candidates
+    let results: Vec<Result<(LoadedFile, T), Diagnostic>> = candidates
         .into_par_iter()
-        .map(|c| read_candidate(c, max_file_size))
+        // Small pieces: a thread that waits for the disk near the end would
+        // otherwise hold a long run of files while the other core idles.
+        .with_max_len(16)
+        .map(|c| {
+            let mut f = read_candidate(c, max_file_size)?;
+            let t = each(&mut f);
+            Ok((f, t))
+        })
         .collect();
+    let mut out = Vec::with_capacity(results.len());
     for r in results {
         match r {
-            Ok(f) => loaded.files.push(f),
+            Ok((f, t)) => {
+                loaded.files.push(f);
+                out.push(t);
+            }
             Err(d) => loaded.diags.push(d),
         }
     }
-    Ok(loaded)
+    Ok((loaded, out))
 }
 
 fn is_dir_link(item: &walkdir::DirEntry) -> bool {

@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::diag::{Diagnostics, Format};
 use crate::error::{Error, Result};
 use crate::load::{self, rel_path};
-use crate::model::assemble::assemble_releasing;
+use crate::model::assemble::{assemble_parsed, check_releasing};
 use crate::model::{AssembleOptions, Kb, assemble};
 use crate::render::site::{RenderInput, RenderReport, render_site};
 use crate::render::templates::Templates;
@@ -152,15 +152,15 @@ pub fn run(opts: &RunOptions) -> Result<Outcome> {
     if let Mode::Build { out } = &opts.mode {
         check_output_dir(root, out)?;
     }
-    let mut loaded = load::load_content(root, config.max_file_size)?;
-    outcome.entry_files = loaded
-        .files
-        .iter()
-        .filter(|f| f.kind != crate::load::FileKind::Category)
-        .count();
-    let (kb, mut diags) = assemble_releasing(
+    // Each entry file is parsed by the thread that read it, as soon as it
+    // is read.
+    let (loaded, checked) = load::load_content_with(root, config.max_file_size, check_releasing)?;
+    let checked: Vec<_> = checked.into_iter().flatten().collect();
+    outcome.entry_files = checked.len();
+    let (kb, mut diags) = assemble_parsed(
         config,
-        &mut loaded,
+        &loaded,
+        checked,
         AssembleOptions {
             include_drafts: opts.drafts,
         },

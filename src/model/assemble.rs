@@ -52,33 +52,26 @@ pub fn assemble(config: Config, loaded: &Loaded, opts: AssembleOptions) -> (Kb, 
     assemble_parsed(config, loaded, results, opts)
 }
 
-/// [`assemble`] for a one-shot build: each entry file's text is released as
-/// soon as it has been parsed without a problem, so a large site's sources
-/// and its entries are not in memory together (at 100k entries that is
-/// about 600 MB). Files with diagnostics keep their text for snippets.
-pub fn assemble_releasing(
-    config: Config,
-    loaded: &mut Loaded,
-    opts: AssembleOptions,
-) -> (Kb, Diagnostics) {
-    let results: Vec<(Option<Entry>, Vec<Diagnostic>)> = loaded
-        .files
-        .par_iter_mut()
-        .filter(|f| f.kind != FileKind::Category)
-        .map(|f| {
-            let checked = check_entry_file(f);
-            if checked.1.is_empty() {
-                f.file.release_text();
-            }
-            checked
-        })
-        .collect();
-    assemble_parsed(config, loaded, results, opts)
+/// [`check_entry_file`] for a one-shot build, run as each file is read
+/// ([`crate::load::load_content_with`]); `None` for category files. An entry
+/// file's text is released as soon as it has been parsed without a problem,
+/// so a large site's sources and its entries are not in memory together (at
+/// 100k entries that is about 600 MB). Files with diagnostics keep their
+/// text for snippets.
+pub fn check_releasing(f: &mut LoadedFile) -> Option<(Option<Entry>, Vec<Diagnostic>)> {
+    if f.kind == FileKind::Category {
+        return None;
+    }
+    let checked = check_entry_file(f);
+    if checked.1.is_empty() {
+        f.file.release_text();
+    }
+    Some(checked)
 }
 
 /// The rest of [`assemble`] once every entry file is parsed and validated
 /// (`results` in the order of the entry files).
-fn assemble_parsed(
+pub fn assemble_parsed(
     config: Config,
     loaded: &Loaded,
     results: Vec<(Option<Entry>, Vec<Diagnostic>)>,
@@ -202,9 +195,17 @@ pub fn index_kb(
 ) -> Kb {
     entries.sort_by(|a, b| a.id.cmp(&b.id));
     let keys = title_keys(&entries);
-    let categories = build_categories(&entries, &keys, categories_meta);
-    let tags = build_tags(&entries, &keys);
-    let related = related::compute(&entries, config.related_limit);
+    // The related lists beside the categories and tags: the listings are
+    // mostly one thread's work, and would leave the other core idle.
+    let ((categories, tags), related) = rayon::join(
+        || {
+            (
+                build_categories(&entries, &keys, categories_meta),
+                build_tags(&entries, &keys),
+            )
+        },
+        || related::compute(&entries, config.related_limit),
+    );
     Kb {
         config,
         entries,
@@ -402,10 +403,13 @@ pub(crate) fn category(slug: &str, meta: Option<&RawCategory>, entries: Vec<usiz
 }
 
 fn build_tags(entries: &[Entry], keys: &[String]) -> Vec<Tag> {
+    let slugs: Vec<Vec<String>> = entries
+        .par_iter()
+        .map(|e| e.tags.iter().map(|t| tag_slug(t)).collect())
+        .collect();
     let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
-    for (i, e) in entries.iter().enumerate() {
-        for t in &e.tags {
-            let slug = tag_slug(t);
+    for (i, (e, slugs)) in entries.iter().zip(slugs).enumerate() {
+        for (t, slug) in e.tags.iter().zip(slugs) {
             tags.entry(slug.clone())
                 .or_insert_with(|| Tag {
                     slug,

@@ -228,17 +228,19 @@ pub fn data_names(kb: &Kb) -> BTreeSet<String> {
 
 /// The generated files that are not pages: `robots.txt`, `atom.xml`,
 /// `api/errors.json` and the sitemap(s).
+/// `api/errors.json`, the largest, is made on one thread while the others
+/// are made on the other.
 pub fn data_files(kb: &Kb) -> Vec<(String, Vec<u8>)> {
+    let (api, (atom, sitemaps)) = rayon::join(
+        || feeds::api(kb),
+        || rayon::join(|| feeds::atom(kb), || feeds::sitemaps(kb)),
+    );
     let mut data: Vec<(String, Vec<u8>)> = vec![
         ("robots.txt".into(), feeds::robots(kb).into_bytes()),
-        ("atom.xml".into(), feeds::atom(kb).into_bytes()),
-        ("api/errors.json".into(), feeds::api(kb).into_bytes()),
+        ("atom.xml".into(), atom.into_bytes()),
+        ("api/errors.json".into(), api.into_bytes()),
     ];
-    data.extend(
-        feeds::sitemaps(kb)
-            .into_iter()
-            .map(|(n, s)| (n, s.into_bytes())),
-    );
+    data.extend(sitemaps.into_iter().map(|(n, s)| (n, s.into_bytes())));
     data
 }
 
