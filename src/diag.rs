@@ -37,7 +37,8 @@ pub struct Diagnostic {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
     /// Bytes to underline from the position, when the problem is a known
-    /// span (a link); otherwise the rest of the line is underlined.
+    /// span (a link, an invalid UTF-8 sequence); otherwise the rest of the
+    /// line is underlined.
     #[serde(skip)]
     pub len: Option<u32>,
 }
@@ -175,15 +176,57 @@ pub fn render(
     color: bool,
 ) -> String {
     let sorted = diags.sorted();
+    let end_column = |d: &Diagnostic| {
+        let src = sources.get(&d.file).filter(|s| !s.text.is_empty())?;
+        d.len?;
+        let (_, end) = span(d, src)?;
+        // The column of the last character underlined.
+        Some(src.pos_of(end).col.saturating_sub(1).max(d.column?))
+    };
     match format {
         Format::Human => render_human(&sorted, sources, color),
-        Format::Github => sorted.iter().map(|d| github_line(d)).collect(),
+        Format::Github => sorted
+            .iter()
+            .map(|d| github_line(d, end_column(d)))
+            .collect(),
         Format::Json => {
-            let mut s = serde_json::to_string_pretty(&sorted).unwrap_or_default();
+            let items: Vec<JsonDiagnostic> = sorted
+                .iter()
+                .map(|d| JsonDiagnostic {
+                    diagnostic: d,
+                    end_column: end_column(d),
+                })
+                .collect();
+            let mut s = serde_json::to_string_pretty(&items).unwrap_or_default();
             s.push('\n');
             s
         }
     }
+}
+
+/// A diagnostic as `--format json` prints it.
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    #[serde(flatten)]
+    diagnostic: &'a Diagnostic,
+    /// 1-based column of the last character of a known span (a link, an
+    /// invalid UTF-8 sequence) on the diagnostic's line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_column: Option<u32>,
+}
+
+/// The byte range `d` underlines in `src`: its known span, or the rest of
+/// its line; never past the line's end or inside a character.
+fn span(d: &Diagnostic, src: &SourceFile) -> Option<(usize, usize)> {
+    let start = src.offset_of(d.pos()?);
+    let line_end = label_end(&src.text, start);
+    let end = d.len.map_or(line_end, |n| {
+        let end = (start + n as usize).min(line_end);
+        (end..=line_end)
+            .find(|&i| src.text.is_char_boundary(i))
+            .unwrap_or(line_end)
+    });
+    Some((start, end))
 }
 
 fn render_human(
@@ -203,17 +246,8 @@ fn render_human(
             Severity::Warning => Level::WARNING,
         };
         let source = sources.get(&d.file).filter(|s| !s.text.is_empty());
-        let rendered = match (d.pos(), source) {
-            (Some(pos), Some(src)) => {
-                let start = src.offset_of(pos);
-                let line_end = label_end(&src.text, start);
-                let end = d.len.map_or(line_end, |n| {
-                    let end = (start + n as usize).min(line_end);
-                    // Never split a character.
-                    (end..=line_end)
-                        .find(|&i| src.text.is_char_boundary(i))
-                        .unwrap_or(line_end)
-                });
+        let rendered = match source.and_then(|src| Some((src, span(d, src)?))) {
+            Some((src, (start, end))) => {
                 let mut groups = vec![
                     level.primary_title(&d.message).element(
                         Snippet::source(&src.text)
@@ -265,10 +299,13 @@ fn level_name(d: &Diagnostic) -> &'static str {
 
 /// One GitHub Actions annotation; message and properties escaped as the
 /// workflow-command syntax requires.
-fn github_line(d: &Diagnostic) -> String {
+fn github_line(d: &Diagnostic, end_column: Option<u32>) -> String {
     let mut props = format!("file={}", escape_property(&d.file));
     if let (Some(l), Some(c)) = (d.line, d.column) {
         let _ = write!(props, ",line={l},col={c}");
+        if let Some(e) = end_column {
+            let _ = write!(props, ",endLine={l},endColumn={e}");
+        }
     }
     let mut msg = d.message.clone();
     if let Some(h) = &d.help {
@@ -312,7 +349,7 @@ mod tests {
         let d =
             Diagnostic::error("content/a,b.md", Pos::new(3, 4), "bad\nthing").with_help("do 50%");
         assert_eq!(
-            github_line(&d),
+            github_line(&d, None),
             "::error file=content/a%2Cb.md,line=3,col=4::bad%0Athing%0Ahelp: do 50%25\n"
         );
     }

@@ -235,6 +235,58 @@ fn json_format_lists_every_diagnostic() {
     assert_eq!(items[0]["line"], 6);
 }
 
+/// A link's diagnostic spans the link as written in every format, not only
+/// in the snippet: GitHub gets `endColumn`, JSON `end_column` (the column of
+/// its last character).
+#[test]
+fn machine_formats_give_the_span_of_a_link() {
+    let dir = fixture("validation/broken-link");
+    let out = kbgen(dir.path(), &["check", "--format", "github"]);
+    let (stdout, _) = text(&out);
+    assert_eq!(out.status.code(), Some(1));
+    // `[the daemon page](/docker/daemon/)` is columns 5 to 38 of line 8.
+    assert!(
+        stdout
+            .contains("::error file=content/docker/port.md,line=8,col=5,endLine=8,endColumn=38::"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("line=8,col=44,endLine=8,endColumn=83::"),
+        "{stdout}"
+    );
+
+    let out = kbgen(dir.path(), &["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let spans: Vec<(u64, u64)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["column"].as_u64().unwrap(),
+                d["end_column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(spans, [(5, 38), (44, 83)]);
+
+    // Diagnostics without a known span have no end.
+    let dir = fixture("validation/many-errors");
+    let out = kbgen(dir.path(), &["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d.get("end_column").is_none())
+    );
+    assert!(
+        !text(&kbgen(dir.path(), &["check", "--format", "github"]))
+            .0
+            .contains("endColumn")
+    );
+}
+
 #[test]
 fn missing_config_is_a_usage_failure() {
     let dir = tempfile::tempdir().unwrap();
