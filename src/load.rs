@@ -43,6 +43,10 @@ pub struct Loaded {
     pub files: Vec<LoadedFile>,
     /// Problems found while reading.
     pub diags: Diagnostics,
+    /// Files that could not be loaded but whose diagnostics point inside
+    /// them (not UTF-8, a NUL byte), as text a snippet can show: each
+    /// invalid sequence or NUL byte is one U+FFFD.
+    pub unloaded: Vec<SourceFile>,
 }
 
 struct Candidate {
@@ -133,7 +137,7 @@ where
             });
         }
     }
-    let results: Vec<Result<(LoadedFile, T), Diagnostic>> = candidates
+    let results: Vec<Result<(LoadedFile, T), NotLoaded>> = candidates
         .into_par_iter()
         // Small pieces: a thread that waits for the disk near the end would
         // otherwise hold a long run of files while the other core idles.
@@ -151,7 +155,10 @@ where
                 loaded.files.push(f);
                 out.push(t);
             }
-            Err(d) => loaded.diags.push(d),
+            Err((d, text)) => {
+                loaded.diags.push(d);
+                loaded.unloaded.extend(text.map(|t| *t));
+            }
         }
     }
     Ok((loaded, out))
@@ -229,29 +236,48 @@ fn classify(path: &Path, depth: usize, rel: &str, diags: &mut Diagnostics) -> Op
     })
 }
 
-fn read_candidate(c: Candidate, max_file_size: u64) -> Result<LoadedFile, Diagnostic> {
-    let meta = std::fs::metadata(&c.path)
-        .map_err(|e| Diagnostic::file_error(&c.rel, format!("cannot read file: {e}")))?;
-    if meta.len() > max_file_size {
-        return Err(Diagnostic::error(
-            &c.rel,
-            Pos::START,
-            format!(
-                "file is {} bytes, over the limit of {max_file_size}",
-                meta.len()
-            ),
+/// Why a file was not loaded, and its text when the diagnostic points
+/// inside it.
+type NotLoaded = (Diagnostic, Option<Box<SourceFile>>);
+
+fn read_candidate(c: Candidate, max_file_size: u64) -> Result<LoadedFile, NotLoaded> {
+    let cannot = |e: std::io::Error| {
+        (
+            Diagnostic::file_error(&c.rel, format!("cannot read file: {e}")),
+            None,
         )
-        .with_help("split the entry, or raise max_file_size in kbgen.toml"));
+    };
+    let meta = std::fs::metadata(&c.path).map_err(cannot)?;
+    if meta.len() > max_file_size {
+        return Err((
+            Diagnostic::error(
+                &c.rel,
+                Pos::START,
+                format!(
+                    "file is {} bytes, over the limit of {max_file_size}",
+                    meta.len()
+                ),
+            )
+            .with_help("split the entry, or raise max_file_size in kbgen.toml"),
+            None,
+        ));
     }
-    let bytes = std::fs::read(&c.path)
-        .map_err(|e| Diagnostic::file_error(&c.rel, format!("cannot read file: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|e| not_utf8(&c.rel, e))?;
+    let bytes = std::fs::read(&c.path).map_err(cannot)?;
+    let text = String::from_utf8(bytes).map_err(|e| not_utf8(&c.rel, &c.path, e))?;
     if let Some(at) = text.find('\0') {
         let f = SourceFile::new(c.rel.clone(), c.path.clone(), text[..at].to_string());
-        return Err(
-            Diagnostic::error(&c.rel, f.pos_of(at), "file contains a NUL byte")
-                .with_help("content files are text; remove the NUL byte (is this a binary file?)"),
+        let pos = f.pos_of(at);
+        let shown = SourceFile::new(
+            c.rel.clone(),
+            c.path.clone(),
+            text.replace('\0', "\u{FFFD}"),
         );
+        return Err((
+            Diagnostic::error(&c.rel, pos, "file contains a NUL byte")
+                .with_help("content files are text; remove the NUL byte (is this a binary file?)")
+                .with_len(char::REPLACEMENT_CHARACTER.len_utf8() as u32),
+            Some(Box::new(shown)),
+        ));
     }
     Ok(LoadedFile {
         kind: c.kind,
@@ -261,15 +287,26 @@ fn read_candidate(c: Candidate, max_file_size: u64) -> Result<LoadedFile, Diagno
     })
 }
 
-fn not_utf8(rel: &str, e: std::string::FromUtf8Error) -> Diagnostic {
+/// The diagnostic for a file that is not UTF-8, at its first invalid
+/// sequence, and the file's text with each invalid sequence as U+FFFD.
+fn not_utf8(rel: &str, path: &Path, e: std::string::FromUtf8Error) -> NotLoaded {
     let valid = e.utf8_error().valid_up_to();
     let bytes = e.into_bytes();
+    // The position in the normalised text (without a BOM, CRLF as LF).
     let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
-    let f = SourceFile::new(rel, PathBuf::new(), prefix);
-    Diagnostic::error(
+    let before = SourceFile::new(rel, PathBuf::new(), prefix);
+    let pos = before.pos_of(before.text.len());
+    let shown = SourceFile::new(
         rel,
-        f.pos_of(f.text.len()),
+        path.to_path_buf(),
+        String::from_utf8_lossy(&bytes).into_owned(),
+    );
+    let d = Diagnostic::error(
+        rel,
+        pos,
         format!("file is not valid UTF-8 (invalid byte at offset {valid})"),
     )
     .with_help("save the file as UTF-8")
+    .with_len(char::REPLACEMENT_CHARACTER.len_utf8() as u32);
+    (d, Some(Box::new(shown)))
 }

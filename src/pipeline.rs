@@ -131,8 +131,10 @@ fn diag_sources(loaded: load::Loaded, diags: &Diagnostics) -> BTreeMap<String, S
     loaded
         .files
         .into_iter()
-        .filter(|f| wanted.contains(f.file.rel_path.as_str()))
-        .map(|f| (f.file.rel_path.clone(), f.file))
+        .map(|f| f.file)
+        .chain(loaded.unloaded)
+        .filter(|f| wanted.contains(f.rel_path.as_str()))
+        .map(|f| (f.rel_path.clone(), f))
         .collect()
 }
 

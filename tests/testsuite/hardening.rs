@@ -255,6 +255,14 @@ fn nul_bytes_are_an_error() {
     )
     .unwrap();
     check_fails_naming(dir.path(), "content/docker/nul.md:2:9", "NUL byte");
+    // The snippet shows the line with the NUL byte as U+FFFD, marked, and
+    // the terminal never receives the NUL itself.
+    let err = text(&kbgen(dir.path(), &["check"])).1;
+    assert!(
+        err.contains("2 | title: T\u{FFFD}x\n  |         ^\n"),
+        "{err}"
+    );
+    assert!(!err.contains('\0'), "{err}");
 }
 
 #[test]
