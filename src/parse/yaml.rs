@@ -2,6 +2,8 @@
 //! value was written. Entries are validated from this tree rather than by a
 //! derived `Deserialize`, so that every unknown key, wrong type and missing
 //! field of a file is reported in one run instead of only the first.
+//! Plain documents are built straight from the parser's events (`fast`);
+//! serde-saphyr reads everything else and words every error.
 
 use std::fmt;
 
@@ -142,6 +144,10 @@ pub fn parse(file: &SourceFile, text: &str, line_shift: u32) -> Result<Located<N
             Pos::new(line_shift + 1, 1),
         ));
     }
+    if let Some(mut node) = fast::parse(text) {
+        shift(&mut node, line_shift);
+        return Ok(node);
+    }
     match serde_saphyr::from_str_with_options::<Spanned<Node>>(text, options()) {
         Ok(node) => {
             let mut node = locate(node);
@@ -149,6 +155,186 @@ pub fn parse(file: &SourceFile, text: &str, line_shift: u32) -> Result<Located<N
             Ok(node)
         }
         Err(e) => Err(syntax_error(file, &e, line_shift)),
+    }
+}
+
+/// The common case without serde: a document of mappings, sequences and
+/// untagged scalars, with no anchors, aliases, tags, merge keys, duplicate
+/// keys or directives, built straight from the parser's events (the serde
+/// route costs about as much again as the parser itself, on every node's
+/// `Spanned` wrapper). Anything else, and every error, returns `None` and
+/// goes through serde-saphyr, whose result and messages are the reference:
+/// this path must give the same [`Node`]s at the same positions, which the
+/// tests check on every content file of the repository and on generated
+/// documents.
+mod fast {
+    use std::borrow::Cow;
+
+    use granit_parser::{Event, Parser, ScalarStyle, Span};
+
+    use super::{Node, options};
+    use crate::source::{Located, Pos};
+
+    /// Larger documents go through serde-saphyr, whose budget (nodes,
+    /// events, scalar bytes) they could reach.
+    const MAX_TEXT: usize = 256 * 1024;
+    /// Deeper nesting goes through serde-saphyr (its budget allows 64).
+    const MAX_DEPTH: usize = 32;
+    /// Mappings with more keys go through serde-saphyr (duplicate keys are
+    /// looked for by a linear scan here).
+    const MAX_KEYS: usize = 64;
+
+    enum Frame {
+        Seq(Pos, Vec<Located<Node>>),
+        Map(
+            Pos,
+            Vec<(Located<String>, Located<Node>)>,
+            Option<Located<String>>,
+        ),
+    }
+
+    fn pos(span: &Span) -> Pos {
+        Pos::new(span.start.line() as u32, span.start.col() as u32 + 1)
+    }
+
+    /// Parser options as serde-saphyr sets them for [`options`].
+    fn parser_options() -> granit_parser::Options {
+        let mut o = granit_parser::Options::default();
+        let budget = options().budget.unwrap_or_default();
+        o.simple_key_max_lookahead = budget.simple_key_max_lookahead;
+        o.flow_nesting_limit = budget.flow_nesting_limit;
+        o.block_nesting_limit = o
+            .block_nesting_limit
+            .max(budget.max_depth.saturating_add(1));
+        o.emit_comments = false;
+        o
+    }
+
+    pub(super) fn parse(text: &str) -> Option<Located<Node>> {
+        if text.len() > MAX_TEXT {
+            return None;
+        }
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut root: Option<Located<Node>> = None;
+        let mut documents = 0;
+        for item in Parser::new_from_str_with_options(text, parser_options()) {
+            let (event, span) = item.ok()?;
+            let node = match event {
+                Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => continue,
+                Event::DocumentStart(_, version) => {
+                    documents += 1;
+                    if documents > 1 || version.is_some() {
+                        return None;
+                    }
+                    continue;
+                }
+                Event::Scalar(value, style, anchor, tag) => {
+                    if anchor != 0 || tag.is_some() {
+                        return None;
+                    }
+                    let at = pos(&span);
+                    if let Some(Frame::Map(_, items, key @ None)) = stack.last_mut() {
+                        let name = key_name(value, style)?;
+                        if name == "<<"
+                            || items.len() >= MAX_KEYS
+                            || items.iter().any(|(k, _)| k.value == name)
+                        {
+                            return None;
+                        }
+                        *key = Some(Located::new(name, at));
+                        continue;
+                    }
+                    Located::new(scalar(value, style)?, at)
+                }
+                Event::SequenceStart(_, anchor, ref tag)
+                | Event::MappingStart(_, anchor, ref tag) => {
+                    if anchor != 0 || tag.is_some() || stack.len() >= MAX_DEPTH {
+                        return None;
+                    }
+                    // A collection as a mapping key.
+                    if let Some(Frame::Map(_, _, None)) = stack.last() {
+                        return None;
+                    }
+                    let at = pos(&span);
+                    stack.push(if matches!(event, Event::SequenceStart(..)) {
+                        Frame::Seq(at, Vec::new())
+                    } else {
+                        Frame::Map(at, Vec::new(), None)
+                    });
+                    continue;
+                }
+                Event::SequenceEnd | Event::MappingEnd => match stack.pop()? {
+                    Frame::Seq(at, items) => Located::new(Node::Seq(items), at),
+                    Frame::Map(at, items, None) => Located::new(Node::Map(items), at),
+                    Frame::Map(_, _, Some(_)) => return None,
+                },
+                _ => return None,
+            };
+            match stack.last_mut() {
+                Some(Frame::Seq(_, items)) => items.push(node),
+                Some(Frame::Map(_, items, key)) => items.push((key.take()?, node)),
+                None if root.is_none() => root = Some(node),
+                None => return None,
+            }
+        }
+        if !stack.is_empty() {
+            return None;
+        }
+        // An empty document and a scalar document go through serde-saphyr.
+        root.filter(|r| matches!(r.value, Node::Map(_) | Node::Seq(_)))
+    }
+
+    /// A mapping key that is surely a string in any style. Any other key
+    /// goes through serde-saphyr, whose duplicate-key check compares keys
+    /// in ways this path does not repeat (`'1E-3'` and `1E-3` are the same
+    /// key there, `'1'` and `1` are not).
+    fn key_name(value: Cow<'_, str>, style: ScalarStyle) -> Option<String> {
+        let simple = matches!(
+            style,
+            ScalarStyle::Plain | ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted
+        );
+        (simple && surely_string(&value)).then(|| value.into_owned())
+    }
+
+    /// A scalar's value: quoted and block scalars are strings; a plain one
+    /// that is surely a string is one, and any other plain scalar is
+    /// resolved by serde-saphyr itself (null, booleans, numbers).
+    fn scalar(value: Cow<'_, str>, style: ScalarStyle) -> Option<Node> {
+        if style != ScalarStyle::Plain || surely_string(&value) {
+            return Some(Node::Str(value.into_owned()));
+        }
+        if value.is_empty() {
+            return Some(Node::Null);
+        }
+        if value.contains('\n') || value.starts_with("---") || value.starts_with("...") {
+            return None;
+        }
+        let resolved = serde_saphyr::from_str_with_options::<Node>(&value, options()).ok()?;
+        match resolved {
+            // Read alone, the text must be the same single scalar.
+            Node::Str(s) if s != *value => None,
+            Node::Seq(_) | Node::Map(_) => None,
+            n => Some(n),
+        }
+    }
+
+    /// Whether serde-saphyr surely reads this plain scalar as a string: not
+    /// empty, not starting like a number, `~` or `.inf`, and not a null,
+    /// boolean or non-finite spelling in any case.
+    pub(super) fn surely_string(v: &str) -> bool {
+        let Some(first) = v.bytes().next() else {
+            return false;
+        };
+        if first.is_ascii_digit() || b"+-.~ \t\r\n".contains(&first) {
+            return false;
+        }
+        let lower = v.to_ascii_lowercase();
+        !(matches!(
+            lower.as_str(),
+            "null" | "true" | "false" | "yes" | "no" | "y" | "n" | "on" | "off"
+        ) || lower.starts_with("inf")
+            || lower.starts_with("nan")
+            || v.ends_with([' ', '\t', '\r', '\n']))
     }
 }
 
@@ -189,7 +375,253 @@ fn first_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use std::path::PathBuf;
+
+    /// The serde-saphyr route alone (the reference for [`fast`]).
+    fn by_serde(text: &str) -> Option<Located<Node>> {
+        serde_saphyr::from_str_with_options::<Spanned<Node>>(text, options())
+            .ok()
+            .map(locate)
+    }
+
+    /// `fast` may decline a document, but what it gives must be exactly
+    /// what serde-saphyr gives (compared through `Debug` so that NaN
+    /// equals NaN).
+    fn agrees(text: &str) -> Result<bool, String> {
+        let Some(fast) = fast::parse(text) else {
+            return Ok(false);
+        };
+        let serde = by_serde(text)
+            .ok_or_else(|| format!("fast path accepted what serde-saphyr rejects:\n{text}"))?;
+        if format!("{fast:?}") != format!("{serde:?}") {
+            return Err(format!(
+                "fast path differs for:\n{text}\nfast:  {fast:?}\nserde: {serde:?}"
+            ));
+        }
+        Ok(true)
+    }
+
+    /// The YAML of every entry and category file under `dir`.
+    fn yaml_texts(dir: &str) -> Vec<(PathBuf, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        let mut out = Vec::new();
+        for e in walkdir::WalkDir::new(root).sort_by_file_name() {
+            let e = e.unwrap();
+            let path = e.path();
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            let f = SourceFile::new("x", PathBuf::new(), text);
+            match path.extension().and_then(|x| x.to_str()) {
+                Some("yaml") => out.push((path.to_path_buf(), f.text.clone())),
+                Some("md") => {
+                    if let Ok(split) = crate::parse::front_matter::split(&f) {
+                        out.push((path.to_path_buf(), split.yaml.to_string()));
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Every entry of the bundled knowledge base takes the fast path, and
+    /// every content file of the repository (fixtures with broken YAML,
+    /// anchors, tags and wrong types included) gives the same nodes and
+    /// positions either way.
+    #[test]
+    fn fast_path_agrees_with_serde_on_every_content_file() {
+        let bundled = yaml_texts("content");
+        assert!(bundled.len() > 40);
+        for (path, text) in &bundled {
+            assert_eq!(agrees(text), Ok(true), "{}", path.display());
+        }
+        let mut fast = 0;
+        let fixtures = yaml_texts("tests/fixtures");
+        for (path, text) in &fixtures {
+            match agrees(text) {
+                Ok(taken) => fast += usize::from(taken),
+                Err(e) => panic!("{}: {e}", path.display()),
+            }
+        }
+        assert!(fast > fixtures.len() / 2, "{fast} of {}", fixtures.len());
+    }
+
+    #[test]
+    fn fast_path_declines_what_it_does_not_handle() {
+        for text in [
+            "a: &x 1\nb: *x\n",
+            "a: !!str 1\n",
+            "<<: {a: 1}\nb: 2\n",
+            "a: 1\na: 2\n",
+            "? [a]\n: 1\n",
+            "%YAML 1.2\n---\na: 1\n",
+            "a: 1\n---\nb: 2\n",
+            "just a scalar\n",
+            "a: [1, 2\n",
+        ] {
+            assert!(fast::parse(text).is_none(), "{text}");
+        }
+    }
+
+    #[test]
+    fn surely_string_leaves_typed_spellings_to_serde() {
+        for v in ["title", "Docker", "a b", "é", "http://x", "-x"] {
+            assert_eq!(fast::surely_string(v), v != "-x", "{v}");
+        }
+        for v in [
+            "",
+            "~",
+            "null",
+            "NULL",
+            "yes",
+            "No",
+            "y",
+            "ON",
+            "off",
+            "True",
+            "1",
+            "-1",
+            "+1",
+            ".5",
+            ".inf",
+            "-.inf",
+            ".NaN",
+            "inf",
+            "Infinity",
+            "nan",
+            "0x1F",
+            "2024-05-01",
+        ] {
+            assert!(!fast::surely_string(v), "{v}");
+        }
+    }
+
+    /// Scalars written in every style, with spellings that YAML reads as
+    /// other types.
+    fn scalar_text() -> impl Strategy<Value = String> {
+        let words = prop::sample::select(vec![
+            "title",
+            "a b",
+            "yes",
+            "No",
+            "y",
+            "n",
+            "on",
+            "OFF",
+            "true",
+            "False",
+            "null",
+            "Null",
+            "~",
+            "",
+            "0",
+            "1",
+            "-1",
+            "+1",
+            "007",
+            "0x1F",
+            "0o17",
+            "0b101",
+            "1_000",
+            "1.5",
+            "-.5",
+            ".5",
+            "1e3",
+            "1E-3",
+            "1e999",
+            ".inf",
+            "-.Inf",
+            ".NaN",
+            "-.nan",
+            "inf",
+            "nan",
+            "2024-05-01",
+            "12:30",
+            "-x",
+            "x-",
+            "http://x/y",
+            "a:b",
+            "a #b",
+            "é",
+            "@x",
+            "`x`",
+            "[x]",
+            "{x}",
+            "*x",
+            "&x",
+            "!x",
+            "%x",
+            "|",
+            ">",
+            "- x",
+            "? x",
+            ": x",
+            "'q'",
+            "\"q\"",
+        ]);
+        (words, 0..6u8).prop_map(|(w, style)| match style {
+            0..=2 => w.to_string(),
+            3 => format!("'{}'", w.replace('\'', "''")),
+            4 => format!("{w:?}"),
+            _ => format!("|\n  {w}\n"),
+        })
+    }
+
+    /// Keys: mostly words (the fast path's case), sometimes anything.
+    fn key_text() -> impl Strategy<Value = String> {
+        let words = prop::sample::select(vec!["title", "tags", "a b", "x-y", "Key", "é", "q"]);
+        prop_oneof![
+            3 => (words, 0..3u8).prop_map(|(w, style)| match style {
+                0 => w.to_string(),
+                1 => format!("'{w}'"),
+                _ => format!("{w:?}"),
+            }),
+            1 => scalar_text(),
+        ]
+    }
+
+    fn value_text(depth: u32) -> BoxedStrategy<String> {
+        let leaf = scalar_text().boxed();
+        if depth == 0 {
+            return leaf;
+        }
+        let inner = value_text(depth - 1);
+        prop_oneof![
+            3 => leaf,
+            1 => prop::collection::vec(scalar_text(), 0..4).prop_map(|v| format!("[{}]", v.join(", "))),
+            1 => prop::collection::vec((key_text(), scalar_text()), 0..3)
+                .prop_map(|v| format!("{{{}}}", v.iter().map(|(k, x)| format!("{k}: {x}")).collect::<Vec<_>>().join(", "))),
+            1 => prop::collection::vec(inner.clone(), 1..4)
+                .prop_map(|v| v.iter().map(|x| format!("\n- {}", x.replace('\n', "\n  "))).collect::<String>()),
+            1 => prop::collection::vec((key_text(), inner), 1..4)
+                .prop_map(|v| v.iter().map(|(k, x)| format!("\n{k}: {}", x.replace('\n', "\n  "))).collect::<String>()),
+        ]
+        .boxed()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// On generated documents, valid or not, the fast path either
+        /// declines or gives exactly serde-saphyr's nodes and positions.
+        #[test]
+        fn fast_path_agrees_with_serde_on_generated_documents(
+            fields in prop::collection::vec((key_text(), value_text(2)), 1..6),
+            comment in any::<bool>(),
+        ) {
+            let mut text = String::new();
+            if comment {
+                text.push_str("# a comment\n");
+            }
+            for (k, v) in &fields {
+                let v = v.replace('\n', "\n  ");
+                text.push_str(&format!("{k}: {v}\n"));
+            }
+            prop_assert!(agrees(&text).is_ok(), "{}", agrees(&text).unwrap_err());
+        }
+    }
 
     fn parse_str(text: &str, shift: u32) -> Result<Located<Node>, Diagnostic> {
         let f = SourceFile::new("x.yaml", PathBuf::new(), text.to_string());
