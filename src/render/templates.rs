@@ -48,11 +48,34 @@ pub struct Templates {
     tera: Tera,
 }
 
+/// Tera's HTML escaping (the same five characters, the same entities),
+/// writing the text between them in one piece instead of one byte at a time
+/// through `dyn Write`: Tera's own took 5.6% of a build's instructions.
+fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let entity: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[start..i])?;
+        out.write_all(entity)?;
+        start = i + 1;
+    }
+    out.write_all(&bytes[start..])
+}
+
 impl Templates {
     /// Loads the built-ins and the overrides in `root/templates`. A broken
     /// override is a diagnostic naming its file.
     pub fn load(root: &Path) -> Result<Templates, Vec<Diagnostic>> {
         let mut tera = Tera::new();
+        tera.set_escape_fn(escape_html);
         tera.set_fallback_prefixes([PREFIX])
             .map_err(|e| vec![Diagnostic::file_error("templates", e.to_string())])?;
         let builtins = BUILTIN.iter().map(|(n, s)| (format!("{PREFIX}{n}"), *s));
@@ -127,5 +150,37 @@ fn read_overrides(root: &Path) -> Result<Vec<(String, String, String)>, Vec<Diag
         Ok(out)
     } else {
         Err(diags)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    fn escaped(f: tera::EscapeFn, s: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        f(s, &mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn escape_html_escapes_the_five_characters() {
+        assert_eq!(
+            escaped(super::escape_html, r#"<a href="x" title='y'>&amp;</a>"#),
+            b"&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;"
+        );
+    }
+
+    proptest! {
+        /// Byte for byte what Tera's own escaping writes, for any text.
+        #[test]
+        fn escape_html_matches_tera(s in ".*", special in "[&<>\"' a-zé]{0,40}") {
+            for text in [&s, &special] {
+                prop_assert_eq!(
+                    escaped(super::escape_html, text),
+                    escaped(tera::escape_html, text)
+                );
+            }
+        }
     }
 }
