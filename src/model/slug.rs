@@ -15,6 +15,28 @@ pub fn is_slug(s: &str) -> bool {
 pub fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut dash = false;
+    if text.is_ascii() {
+        // The same rule without Unicode case mapping (most text is ASCII).
+        for b in text.bytes().map(|b| b.to_ascii_lowercase()) {
+            if b.is_ascii_lowercase() || b.is_ascii_digit() {
+                if dash && !out.is_empty() {
+                    out.push('-');
+                }
+                dash = false;
+                out.push(char::from(b));
+            } else {
+                dash = true;
+            }
+        }
+        return out;
+    }
+    slugify_unicode(text)
+}
+
+/// [`slugify`] for any text, with Unicode lowercase mapping.
+fn slugify_unicode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut dash = false;
     for c in text.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_lowercase() || c.is_ascii_digit() {
             if dash && !out.is_empty() {
@@ -166,6 +188,12 @@ mod tests {
     }
 
     proptest! {
+        /// The ASCII shortcut gives what the Unicode rule gives.
+        #[test]
+        fn slugify_ascii_shortcut_agrees(s in "[\\x00-\\x7f]{0,40}") {
+            prop_assert_eq!(slugify(&s), slugify_unicode(&s));
+        }
+
         #[test]
         fn slugify_always_gives_a_slug_or_nothing(s in "\\PC{0,40}") {
             let slug = slugify(&s);

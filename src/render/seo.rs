@@ -11,25 +11,34 @@ use crate::model::{Category, Entry};
 /// `</script>` or `<!--` inside a string cannot end the element.
 pub fn script_json(v: &Value) -> String {
     let s = serde_json::to_string(v).unwrap_or_else(|_| "{}".into());
+    let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len() + 64);
     let mut from = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let escaped = match b {
-            b'<' => "\\u003c",
-            b'>' => "\\u003e",
-            b'&' => "\\u0026",
-            // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
-            0xA8 | 0xA9 if s.as_bytes()[..i].ends_with(&[0xE2, 0x80]) => {
-                out.push_str(&s[from..i - 2]);
-                out.push_str(if b == 0xA8 { "\\u2028" } else { "\\u2029" });
-                from = i + 1;
-                continue;
-            }
-            _ => continue,
+    // The bytes to look at, in order: `<`, `>`, `&`, and the lead byte E2
+    // of U+2028 and U+2029 (E2 80 A8, E2 80 A9), found with memchr.
+    let mut marks = memchr::memchr3_iter(b'<', b'>', b'&', bytes).peekable();
+    let mut leads = memchr::memchr_iter(0xE2, bytes).peekable();
+    loop {
+        let i = match (marks.peek(), leads.peek()) {
+            (Some(&m), Some(&l)) if l < m => leads.next(),
+            (Some(_), _) => marks.next(),
+            (None, Some(_)) => leads.next(),
+            (None, None) => None,
+        };
+        let Some(i) = i else { break };
+        let (escaped, len) = match bytes[i] {
+            b'<' => ("\\u003c", 1),
+            b'>' => ("\\u003e", 1),
+            b'&' => ("\\u0026", 1),
+            _ => match bytes.get(i + 1..i + 3) {
+                Some([0x80, 0xA8]) => ("\\u2028", 3),
+                Some([0x80, 0xA9]) => ("\\u2029", 3),
+                _ => continue,
+            },
         };
         out.push_str(&s[from..i]);
         out.push_str(escaped);
-        from = i + 1;
+        from = i + len;
     }
     out.push_str(&s[from..]);
     out
@@ -103,6 +112,26 @@ pub fn faq_page(e: &Entry, answers: &[String]) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The same as replacing each character in the JSON text.
+        #[test]
+        fn script_json_escapes_like_plain_replacement(
+            a in "[<>&\u{2028}\u{2029}\u{2027}\u{20ac}—’a-z ]{0,30}",
+            b in "\\PC{0,30}",
+        ) {
+            let v = json!({"a": a, "b": [b]});
+            let expected = serde_json::to_string(&v)
+                .unwrap()
+                .replace('<', "\\u003c")
+                .replace('>', "\\u003e")
+                .replace('&', "\\u0026")
+                .replace('\u{2028}', "\\u2028")
+                .replace('\u{2029}', "\\u2029");
+            prop_assert_eq!(script_json(&v), expected);
+        }
+    }
 
     #[test]
     fn script_json_cannot_close_the_script() {
