@@ -293,7 +293,7 @@ mod fast {
             style,
             ScalarStyle::Plain | ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted
         );
-        (simple && surely_string(&value)).then(|| value.into_owned())
+        (simple && surely_string(&value)).then(|| owned(value))
     }
 
     /// A scalar's value: quoted and block scalars are strings; a plain one
@@ -301,7 +301,7 @@ mod fast {
     /// resolved by serde-saphyr itself (null, booleans, numbers).
     fn scalar(value: Cow<'_, str>, style: ScalarStyle) -> Option<Node> {
         if style != ScalarStyle::Plain || surely_string(&value) {
-            return Some(Node::Str(value.into_owned()));
+            return Some(Node::Str(owned(value)));
         }
         if value.is_empty() {
             return Some(Node::Null);
@@ -315,6 +315,20 @@ mod fast {
             Node::Str(s) if s != *value => None,
             Node::Seq(_) | Node::Map(_) => None,
             n => Some(n),
+        }
+    }
+
+    /// The scalar as an exactly sized `String`: the scanner builds escaped
+    /// and folded scalars by pushing, and entries keep these strings for
+    /// the whole build (at 100k entries the spare capacity was about 28 MiB
+    /// of peak memory).
+    fn owned(value: Cow<'_, str>) -> String {
+        match value {
+            Cow::Borrowed(s) => s.to_owned(),
+            Cow::Owned(mut s) => {
+                s.shrink_to_fit();
+                s
+            }
         }
     }
 
