@@ -23,7 +23,9 @@ const WORD_WEIGHT: u32 = 1;
 /// id, until `limit` is reached.
 pub fn compute(entries: &[Entry], limit: usize) -> Vec<Vec<usize>> {
     use rayon::prelude::*;
-    let index = Index::build(entries);
+    // Features once, for the postings and for scoring each entry.
+    let features: Vec<Features> = entries.par_iter().map(Features::of).collect();
+    let index = Index::from_features(&features);
     let all: Vec<usize> = (0..entries.len()).collect();
     // One score array per chunk of entries, not per entry: zeroing an array
     // the size of the site for every entry is quadratic (40 GB of writes at
@@ -33,7 +35,7 @@ pub fn compute(entries: &[Entry], limit: usize) -> Vec<Vec<usize>> {
             let mut scores = Scores::new(entries.len());
             chunk
                 .iter()
-                .map(|&i| index.list_with(entries, i, limit, &mut scores))
+                .map(|&i| index.list_for(entries, i, &features[i], limit, &mut scores))
                 .collect::<Vec<_>>()
         })
         .collect()
@@ -142,6 +144,11 @@ impl Index {
         // Features on both cores (tag slugs and signature words are most of
         // the work), then the postings in entry order.
         let features: Vec<Features> = entries.par_iter().map(Features::of).collect();
+        Index::from_features(&features)
+    }
+
+    /// Indexes entries by their features (`features[i]` of entry `i`).
+    fn from_features(features: &[Features]) -> Self {
         let mut p = Index::default();
         for (i, f) in features.iter().enumerate() {
             p.add_at(i, f);
@@ -245,6 +252,18 @@ impl Index {
         limit: usize,
         scores: &mut Scores,
     ) -> Vec<usize> {
+        self.list_for(entries, i, &Features::of(&entries[i]), limit, scores)
+    }
+
+    /// [`Index::list_with`] for an entry whose features are known.
+    fn list_for(
+        &self,
+        entries: &[Entry],
+        i: usize,
+        f: &Features,
+        limit: usize,
+        scores: &mut Scores,
+    ) -> Vec<usize> {
         let e = &entries[i];
         let mut out: Vec<usize> = Vec::new();
         for r in &e.related_ids {
@@ -257,7 +276,7 @@ impl Index {
         }
         if out.len() < limit {
             // At most `out.len()` of the best `limit` are already listed.
-            for j in self.neighbours(i, e, scores, limit) {
+            for j in self.neighbours(i, f, scores, limit) {
                 if out.len() >= limit {
                     break;
                 }
@@ -270,9 +289,8 @@ impl Index {
     }
 
     /// The `want` best neighbours of entry `i`, by score then index.
-    fn neighbours(&self, i: usize, e: &Entry, s: &mut Scores, want: usize) -> Vec<usize> {
+    fn neighbours(&self, i: usize, f: &Features, s: &mut Scores, want: usize) -> Vec<usize> {
         let mut add = |list: &[usize], w: u32| s.add(list, w);
-        let f = Features::of(e);
         for t in &f.tags {
             if let Some(list) = self.tags.get(t).filter(|l| l.len() <= MAX_POSTING) {
                 add(list, TAG_WEIGHT);
