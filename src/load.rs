@@ -1,7 +1,8 @@
 //! Stage 1: walk `content/` in sorted order and read every file into a
 //! [`SourceFile`]. Problems that stop a file from being read at all (not
 //! UTF-8, too large, a symlink leaving the site, a misplaced file) become
-//! diagnostics here; nothing is parsed yet.
+//! diagnostics here. Nothing is parsed here, but a caller can parse each
+//! file on the thread that read it ([`load_content_with`]).
 
 use std::path::{Path, PathBuf};
 
