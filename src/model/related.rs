@@ -24,7 +24,7 @@ const WORD_WEIGHT: u32 = 1;
 pub fn compute(entries: &[Entry], limit: usize) -> Vec<Vec<usize>> {
     use rayon::prelude::*;
     // Features once, for the postings and for scoring each entry.
-    let features: Vec<Features> = entries.par_iter().map(Features::of).collect();
+    let features = features_of(entries);
     let index = Index::from_features(&features);
     let all: Vec<usize> = (0..entries.len()).collect();
     // One score array per chunk of entries, not per entry: zeroing an array
@@ -93,6 +93,13 @@ impl Features {
     }
 }
 
+/// Every entry's features, on both cores (tag slugs and signature words
+/// are most of the work of indexing).
+fn features_of(entries: &[Entry]) -> Vec<Features> {
+    use rayon::prelude::*;
+    entries.par_iter().map(Features::of).collect()
+}
+
 /// Inverted indexes from features to the (sorted) indices of the entries
 /// that have them.
 #[derive(Debug, Clone, Default)]
@@ -140,11 +147,7 @@ fn remove_posting(map: &mut HashMap<String, Vec<usize>>, key: &str, i: usize) {
 impl Index {
     /// Indexes every entry.
     pub fn build(entries: &[Entry]) -> Self {
-        use rayon::prelude::*;
-        // Features on both cores (tag slugs and signature words are most of
-        // the work), then the postings in entry order.
-        let features: Vec<Features> = entries.par_iter().map(Features::of).collect();
-        Index::from_features(&features)
+        Index::from_features(&features_of(entries))
     }
 
     /// Indexes entries by their features (`features[i]` of entry `i`).
