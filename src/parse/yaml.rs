@@ -2,8 +2,11 @@
 //! value was written. Entries are validated from this tree rather than by a
 //! derived `Deserialize`, so that every unknown key, wrong type and missing
 //! field of a file is reported in one run instead of only the first.
-//! Plain documents are built straight from the parser's events (`fast`);
-//! serde-saphyr reads everything else and words every error.
+//! Three routes, tried in order: front matter of the everyday shape is read
+//! line by line (`block`), other plain documents are built straight from
+//! the parser's events (`fast`), and serde-saphyr reads everything else and
+//! words every error. The quick routes decline whatever they are not sure
+//! of, and the tests hold them to serde-saphyr's nodes and positions.
 
 use std::fmt;
 
@@ -12,6 +15,8 @@ use serde_saphyr::{Budget, Options, Spanned};
 
 use crate::diag::Diagnostic;
 use crate::source::{Located, Pos, SourceFile};
+
+mod block;
 
 /// A YAML value with positions on every child.
 #[derive(Debug, Clone, PartialEq)]
@@ -144,7 +149,7 @@ pub fn parse(file: &SourceFile, text: &str, line_shift: u32) -> Result<Located<N
             Pos::new(line_shift + 1, 1),
         ));
     }
-    if let Some(mut node) = fast::parse(text) {
+    if let Some(mut node) = block::parse(text).or_else(|| fast::parse(text)) {
         shift(&mut node, line_shift);
         return Ok(node);
     }
@@ -177,12 +182,12 @@ mod fast {
 
     /// Larger documents go through serde-saphyr, whose budget (nodes,
     /// events, scalar bytes) they could reach.
-    const MAX_TEXT: usize = 256 * 1024;
+    pub(super) const MAX_TEXT: usize = 256 * 1024;
     /// Deeper nesting goes through serde-saphyr (its budget allows 64).
-    const MAX_DEPTH: usize = 32;
+    pub(super) const MAX_DEPTH: usize = 32;
     /// Mappings with more keys go through serde-saphyr (duplicate keys are
     /// looked for by a linear scan here).
-    const MAX_KEYS: usize = 64;
+    pub(super) const MAX_KEYS: usize = 64;
 
     enum Frame {
         Seq(Pos, Vec<Located<Node>>),
@@ -299,7 +304,7 @@ mod fast {
     /// A scalar's value: quoted and block scalars are strings; a plain one
     /// that is surely a string is one, and any other plain scalar is
     /// resolved by serde-saphyr itself (null, booleans, numbers).
-    fn scalar(value: Cow<'_, str>, style: ScalarStyle) -> Option<Node> {
+    pub(super) fn scalar(value: Cow<'_, str>, style: ScalarStyle) -> Option<Node> {
         if style != ScalarStyle::Plain || surely_string(&value) {
             return Some(Node::Str(owned(value)));
         }
@@ -333,22 +338,37 @@ mod fast {
     }
 
     /// Whether serde-saphyr surely reads this plain scalar as a string: not
-    /// empty, not starting like a number, `~` or `.inf`, and not a null,
-    /// boolean or non-finite spelling in any case.
+    /// empty, not starting like a number, `~` or `.inf` (a date such as
+    /// `2024-05-01` excepted), and not a null, boolean or non-finite
+    /// spelling in any case.
     pub(super) fn surely_string(v: &str) -> bool {
-        let Some(first) = v.bytes().next() else {
+        let b = v.as_bytes();
+        let Some(&first) = b.first() else {
             return false;
         };
-        if first.is_ascii_digit() || b"+-.~ \t\r\n".contains(&first) {
+        if first.is_ascii_digit() {
+            return is_date(b);
+        }
+        if b"+-.~ \t\r\n".contains(&first) || v.ends_with([' ', '\t', '\r', '\n']) {
             return false;
         }
-        let lower = v.to_ascii_lowercase();
-        !(matches!(
-            lower.as_str(),
-            "null" | "true" | "false" | "yes" | "no" | "y" | "n" | "on" | "off"
-        ) || lower.starts_with("inf")
-            || lower.starts_with("nan")
-            || v.ends_with([' ', '\t', '\r', '\n']))
+        let typed = ["null", "true", "false", "yes", "no", "y", "n", "on", "off"];
+        let prefix = b.get(..3).unwrap_or_default();
+        !(typed.iter().any(|t| b.eq_ignore_ascii_case(t.as_bytes()))
+            || prefix.eq_ignore_ascii_case(b"inf")
+            || prefix.eq_ignore_ascii_case(b"nan"))
+    }
+
+    /// `YYYY-MM-DD`: no number, null or boolean is written that way.
+    fn is_date(b: &[u8]) -> bool {
+        b.len() == 10
+            && b.iter().enumerate().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    *c == b'-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            })
     }
 }
 
@@ -399,21 +419,35 @@ mod tests {
             .map(locate)
     }
 
-    /// `fast` may decline a document, but what it gives must be exactly
-    /// what serde-saphyr gives (compared through `Debug` so that NaN
-    /// equals NaN).
-    fn agrees(text: &str) -> Result<bool, String> {
-        let Some(fast) = fast::parse(text) else {
-            return Ok(false);
-        };
-        let serde = by_serde(text)
-            .ok_or_else(|| format!("fast path accepted what serde-saphyr rejects:\n{text}"))?;
-        if format!("{fast:?}") != format!("{serde:?}") {
-            return Err(format!(
-                "fast path differs for:\n{text}\nfast:  {fast:?}\nserde: {serde:?}"
-            ));
+    /// The two quick routes may decline a document, but what one gives
+    /// must be exactly what serde-saphyr gives (compared through `Debug` so
+    /// that NaN equals NaN). `Ok` says which routes took it.
+    fn agrees(text: &str) -> Result<Taken, String> {
+        let quick = [("block", block::parse(text)), ("fast", fast::parse(text))];
+        let mut taken = Taken::default();
+        for (route, node) in quick {
+            let Some(node) = node else { continue };
+            let serde = by_serde(text).ok_or_else(|| {
+                format!("{route} route accepted what serde-saphyr rejects:\n{text}")
+            })?;
+            if format!("{node:?}") != format!("{serde:?}") {
+                return Err(format!(
+                    "{route} route differs for:\n{text}\n{route}: {node:?}\nserde: {serde:?}"
+                ));
+            }
+            match route {
+                "block" => taken.block = true,
+                _ => taken.fast = true,
+            }
         }
-        Ok(true)
+        Ok(taken)
+    }
+
+    /// Which quick routes read a document.
+    #[derive(Debug, Default, Clone, Copy, PartialEq)]
+    struct Taken {
+        block: bool,
+        fast: bool,
     }
 
     /// The YAML of every entry and category file under `dir`.
@@ -440,26 +474,38 @@ mod tests {
         out
     }
 
-    /// Every entry of the bundled knowledge base takes the fast path, and
-    /// every content file of the repository (fixtures with broken YAML,
-    /// anchors, tags and wrong types included) gives the same nodes and
-    /// positions either way.
+    /// Every entry of the bundled knowledge base takes both quick routes,
+    /// and every content file of the repository (fixtures with broken
+    /// YAML, anchors, tags and wrong types included) gives the same nodes
+    /// and positions whichever route reads it.
     #[test]
-    fn fast_path_agrees_with_serde_on_every_content_file() {
+    fn quick_routes_agree_with_serde_on_every_content_file() {
         let bundled = yaml_texts("content");
         assert!(bundled.len() > 40);
+        let both = Taken {
+            block: true,
+            fast: true,
+        };
         for (path, text) in &bundled {
-            assert_eq!(agrees(text), Ok(true), "{}", path.display());
+            assert_eq!(agrees(text), Ok(both), "{}", path.display());
         }
-        let mut fast = 0;
+        let (mut block, mut fast) = (0, 0);
         let fixtures = yaml_texts("tests/fixtures");
         for (path, text) in &fixtures {
             match agrees(text) {
-                Ok(taken) => fast += usize::from(taken),
+                Ok(taken) => {
+                    block += usize::from(taken.block);
+                    fast += usize::from(taken.fast);
+                }
                 Err(e) => panic!("{}: {e}", path.display()),
             }
         }
-        assert!(fast > fixtures.len() / 2, "{fast} of {}", fixtures.len());
+        let half = fixtures.len() / 2;
+        assert!(
+            block > half && fast > half,
+            "{block}, {fast} of {}",
+            fixtures.len()
+        );
     }
 
     #[test]
@@ -476,12 +522,21 @@ mod tests {
             "a: [1, 2\n",
         ] {
             assert!(fast::parse(text).is_none(), "{text}");
+            assert!(block::parse(text).is_none(), "{text}");
         }
     }
 
     #[test]
     fn surely_string_leaves_typed_spellings_to_serde() {
-        for v in ["title", "Docker", "a b", "é", "http://x", "-x"] {
+        for v in [
+            "title",
+            "Docker",
+            "a b",
+            "é",
+            "http://x",
+            "-x",
+            "2024-05-01",
+        ] {
             assert_eq!(fast::surely_string(v), v != "-x", "{v}");
         }
         for v in [
@@ -506,7 +561,9 @@ mod tests {
             "Infinity",
             "nan",
             "0x1F",
-            "2024-05-01",
+            "2024-05-1",
+            "2024-05-01 ",
+            "2024-0501",
         ] {
             assert!(!fast::surely_string(v), "{v}");
         }
@@ -633,7 +690,8 @@ mod tests {
                 let v = v.replace('\n', "\n  ");
                 text.push_str(&format!("{k}: {v}\n"));
             }
-            prop_assert!(agrees(&text).is_ok(), "{}", agrees(&text).unwrap_err());
+            let taken = agrees(&text);
+            prop_assert!(taken.is_ok(), "{}", taken.unwrap_err());
         }
     }
 
