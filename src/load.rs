@@ -4,6 +4,7 @@
 //! diagnostics here. Nothing is parsed here, but a caller can parse each
 //! file on the thread that read it ([`load_content_with`]).
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -248,22 +249,31 @@ fn read_candidate(c: Candidate, max_file_size: u64) -> Result<LoadedFile, NotLoa
             None,
         )
     };
-    let meta = std::fs::metadata(&c.path).map_err(cannot)?;
-    if meta.len() > max_file_size {
+    // One open, and the size of the open file: a stat of the path cost a
+    // second path lookup for every file. `Take` reads without another
+    // `fstat` (`File::read_to_end` makes one to size its buffer) and stops
+    // at the limit if the file grew after its size was taken.
+    let file = std::fs::File::open(&c.path).map_err(cannot)?;
+    let len = file.metadata().map_err(cannot)?.len();
+    let mut bytes = Vec::new();
+    if len <= max_file_size {
+        bytes.reserve_exact(len as usize);
+        file.take(max_file_size + 1)
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
+    }
+    let size = len.max(bytes.len() as u64);
+    if size > max_file_size {
         return Err((
             Diagnostic::error(
                 &c.rel,
                 Pos::START,
-                format!(
-                    "file is {} bytes, over the limit of {max_file_size}",
-                    meta.len()
-                ),
+                format!("file is {size} bytes, over the limit of {max_file_size}"),
             )
             .with_help("split the entry, or raise max_file_size in kbgen.toml"),
             None,
         ));
     }
-    let bytes = std::fs::read(&c.path).map_err(cannot)?;
     let text = String::from_utf8(bytes).map_err(|e| not_utf8(&c.rel, &c.path, e))?;
     if let Some(at) = text.find('\0') {
         let f = SourceFile::new(c.rel.clone(), c.path.clone(), text[..at].to_string());
