@@ -275,7 +275,7 @@ fn read_candidate(c: Candidate, max_file_size: u64) -> Result<LoadedFile, NotLoa
         ));
     }
     let text = String::from_utf8(bytes).map_err(|e| not_utf8(&c.rel, &c.path, e))?;
-    if let Some(at) = text.find('\0') {
+    if let Some(at) = memchr::memchr(0, text.as_bytes()) {
         let f = SourceFile::new(c.rel.clone(), c.path.clone(), text[..at].to_string());
         let pos = f.pos_of(at);
         let shown = SourceFile::new(

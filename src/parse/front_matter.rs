@@ -33,18 +33,26 @@ pub fn split(file: &SourceFile) -> Result<Split<'_>, Diagnostic> {
         .with_help("start the file with `---`, then the YAML fields (title, description, signatures, updated), then `---`, then the body"));
     }
     let yaml_start = (first_end + 1).min(text.len());
+    // Line ends found with memchr: the closing fence is looked for on every
+    // line of the front matter of every Markdown entry.
+    let ends = memchr::memchr_iter(b'\n', &text.as_bytes()[yaml_start..])
+        .map(|i| yaml_start + i + 1)
+        .chain(std::iter::once(text.len()));
     let mut offset = yaml_start;
-    for (line_no, line) in (2u32..).zip(text[yaml_start..].split_inclusive('\n')) {
-        if is_fence(line) {
-            let body_start = offset + line.len();
+    for (line_no, end) in (2u32..).zip(ends) {
+        if offset >= text.len() {
+            break;
+        }
+        let line = &text[offset..end];
+        if line.starts_with("---") && is_fence(line) {
             return Ok(Split {
                 yaml: &text[yaml_start..offset],
                 yaml_line_shift: 1,
-                body: &text[body_start.min(text.len())..],
+                body: &text[end..],
                 body_line: line_no + 1,
             });
         }
-        offset += line.len();
+        offset = end;
     }
     Err(Diagnostic::error(
         &file.rel_path,
@@ -70,6 +78,18 @@ mod tests {
         assert_eq!(s.yaml, "title: x\n");
         assert_eq!(s.body, "Body\n");
         assert_eq!(s.body_line, 4);
+    }
+
+    #[test]
+    fn the_closing_fence_is_the_first_line_of_only_dashes() {
+        let file = f("---\na: ----\n----\nb: ---x\n---  \nBody");
+        let s = split(&file).unwrap();
+        assert_eq!(s.yaml, "a: ----\n----\nb: ---x\n");
+        assert_eq!((s.body, s.body_line), ("Body", 6));
+        let at_end = f("---\ntitle: x\n---");
+        let s = split(&at_end).unwrap();
+        assert_eq!((s.yaml, s.body, s.body_line), ("title: x\n", "", 4));
+        assert!(split(&f("---\n")).is_err());
     }
 
     #[test]
