@@ -307,23 +307,33 @@ impl Index {
         if let Some(list) = self.category.get(&f.category) {
             add(&list[..list.len().min(MAX_POSTING)], CATEGORY_WEIGHT);
         }
-        let mut ranked: Vec<(u32, usize)> = s
-            .touched
-            .drain(..)
-            .filter(|&j| j != i)
-            .map(|j| (s.score[j], j))
-            .collect();
-        for &(_, j) in &ranked {
-            s.score[j] = 0;
-        }
         s.score[i] = 0;
-        // Higher score first; ties by index, which is id order.
-        let order = |a: &(u32, usize), b: &(u32, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
-        if ranked.len() > want && want > 0 {
-            ranked.select_nth_unstable_by(want - 1, order);
-            ranked.truncate(want);
+        // Only candidates scoring at least the `want`-th best score can be
+        // listed: find that score from a histogram (capped, so the cut can
+        // only be lower) instead of ordering every candidate touched.
+        let mut counts = [0usize; 64];
+        for &j in &s.touched {
+            counts[(s.score[j] as usize).min(63)] += 1;
         }
-        ranked.sort_unstable_by(order);
+        let mut cut = 1;
+        let mut above = 0;
+        for score in (1..64).rev() {
+            above += counts[score];
+            if above >= want {
+                cut = score as u32;
+                break;
+            }
+        }
+        let mut ranked: Vec<(u32, usize)> = Vec::with_capacity(want.max(above));
+        for j in s.touched.drain(..) {
+            let score = std::mem::take(&mut s.score[j]);
+            if score >= cut && j != i {
+                ranked.push((score, j));
+            }
+        }
+        // Higher score first; ties by index, which is id order.
+        ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        ranked.truncate(want);
         ranked.into_iter().map(|(_, j)| j).collect()
     }
 }
@@ -444,6 +454,25 @@ mod tests {
             assert_eq!(compute(&entries, limit), expected);
             let index = Index::build(&entries);
             assert_eq!(index.list(&entries, 7, limit), expected[7]);
+        }
+    }
+
+    /// Scores above the histogram's last bucket (63) and long ties at the
+    /// cut: entries with up to 30 tags from a pool of 32.
+    #[test]
+    fn high_scores_and_ties_match_the_definition() {
+        let mut entries: Vec<Entry> = (0..300)
+            .map(|i| {
+                let mut e = entry(i);
+                e.tags = (0..(i % 31))
+                    .map(|k| format!("t{}", (i + k * 3) % 32))
+                    .collect();
+                e
+            })
+            .collect();
+        entries.sort_by(|a, b| a.id.cmp(&b.id));
+        for limit in [1, 6, 40] {
+            assert_eq!(compute(&entries, limit), reference(&entries, limit));
         }
     }
 }
