@@ -281,7 +281,7 @@ impl<'a> Doc<'a> {
             None => rest,
         }
         .trim_end_matches(' ');
-        if text.contains(['\t']) || text.contains(": ") || text.ends_with(':') {
+        if text.contains('\t') || text.contains(": ") || text.ends_with(':') {
             return None;
         }
         let node = scalar(Cow::Borrowed(text), ScalarStyle::Plain)?;
