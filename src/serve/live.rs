@@ -123,6 +123,9 @@ struct Model {
     templates: Templates,
     files: BTreeMap<String, LoadedFile>,
     load_diags: Vec<Diagnostic>,
+    /// Files that could not be loaded (not UTF-8, a NUL byte), kept with
+    /// their text as shown so their diagnostics get a snippet.
+    unloaded: BTreeMap<String, SourceFile>,
     checked: BTreeMap<String, Vec<Diagnostic>>,
     drafts: BTreeMap<String, Entry>,
     live: LiveKb,
@@ -182,8 +185,9 @@ impl LiveSite {
         }
         if let Some(m) = &self.model {
             for d in diags.sorted() {
-                if let Some(f) = m.files.get(&d.file) {
-                    sources.insert(d.file.clone(), &f.file);
+                let file = m.files.get(&d.file).map(|f| &f.file);
+                if let Some(f) = file.or_else(|| m.unloaded.get(&d.file)) {
+                    sources.insert(d.file.clone(), f);
                 }
             }
         }
@@ -269,6 +273,7 @@ impl LiveSite {
                 Err(e) => return Err(e),
             };
             m.load_diags.extend(loaded.diags.into_vec());
+            m.unloaded.extend(by_path(loaded.unloaded));
             for f in loaded.files {
                 found.insert(f.file.rel_path.clone());
                 touched.push(f.clone());
@@ -418,6 +423,7 @@ impl Model {
             templates,
             files,
             load_diags: loaded.diags.into_vec(),
+            unloaded: by_path(loaded.unloaded),
             checked,
             drafts: left_out.into_iter().map(|e| (e.id.clone(), e)).collect(),
             links: BTreeMap::new(),
@@ -438,8 +444,9 @@ impl Model {
             .take_while(|(k, _)| *k == rel || k.starts_with(&prefix))
             .map(|(k, _)| k.clone())
             .collect();
-        self.load_diags
-            .retain(|d| !(d.file == rel || d.file.starts_with(&prefix)));
+        let under = |path: &str| path == rel || path.starts_with(&prefix);
+        self.load_diags.retain(|d| !under(&d.file));
+        self.unloaded.retain(|path, _| !under(path));
         gone.iter()
             .filter_map(|k| {
                 self.checked.remove(k);
@@ -671,4 +678,9 @@ fn read_tree(dir: &Path, start: &Path) -> Result<BTreeMap<String, Arc<[u8]>>> {
         }
     }
     Ok(out)
+}
+
+/// Source files by their path from the site root.
+fn by_path(files: Vec<SourceFile>) -> BTreeMap<String, SourceFile> {
+    files.into_iter().map(|f| (f.rel_path.clone(), f)).collect()
 }

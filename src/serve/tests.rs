@@ -326,6 +326,35 @@ fn errors_hold_pages_back_until_fixed() {
     h.assert_fresh("after the errors were fixed");
 }
 
+/// A saved file that is not UTF-8 is shown with its line and the bad byte
+/// marked, as `kbgen check` shows it, and forgotten once it is fixed.
+#[test]
+fn a_file_that_is_not_utf8_gets_a_snippet() {
+    let mut h = Harness::new();
+    let rel = "content/npm/eacces.md";
+    let good = h.read(rel);
+    let bad = good.replacen("updated:", "updated: \u{1}", 1).into_bytes();
+    let at = bad.iter().position(|&b| b == 1).unwrap();
+    let mut bytes = bad.clone();
+    bytes[at] = 0xff;
+    std::fs::write(h.root.join(rel), bytes).unwrap();
+    let (published, text) = h.rebuild(&[rel]);
+    assert!(!published);
+    assert!(text.contains("is not valid UTF-8"), "{text}");
+    assert!(text.contains("updated: \u{FFFD}"), "no snippet: {text}");
+    let (fresh, update) = LiveSite::new(options(&h.root)).unwrap();
+    assert_eq!(
+        text,
+        fresh.describe(&update.diags, false),
+        "as a fresh build"
+    );
+
+    h.write(rel, &good);
+    let (published, text) = h.rebuild(&[rel]);
+    assert!(published, "{text}");
+    h.assert_fresh("after the file was fixed");
+}
+
 #[test]
 fn duplicate_ids_and_config_changes() {
     let mut h = Harness::new();
