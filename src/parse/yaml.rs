@@ -163,8 +163,8 @@ pub fn parse(file: &SourceFile, text: &str, line_shift: u32) -> Result<Located<N
     }
 }
 
-/// The common case without serde: a document of mappings, sequences and
-/// untagged scalars, with no anchors, aliases, tags, merge keys, duplicate
+/// What the line reader (`block`) declines, still without serde when it
+/// is a document of mappings, sequences and untagged scalars, with no anchors, aliases, tags, merge keys, duplicate
 /// keys or directives, built straight from the parser's events (the serde
 /// route costs about as much again as the parser itself, on every node's
 /// `Spanned` wrapper). Anything else, and every error, returns `None` and

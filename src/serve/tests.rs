@@ -122,6 +122,12 @@ impl Harness {
         (published, text, rendered)
     }
 
+    /// The diagnostics text of a fresh `serve` of the site as it is now.
+    fn fresh_diags(&self) -> String {
+        let (fresh, update) = LiveSite::new(options(&self.root)).unwrap();
+        fresh.describe(&update.diags, false)
+    }
+
     /// The served files and the diagnostics equal a fresh build's.
     fn assert_fresh(&self, step: &str) {
         let (fresh_site, update) = LiveSite::new(options(&self.root)).unwrap();
@@ -313,12 +319,7 @@ fn errors_hold_pages_back_until_fixed() {
     );
     assert!(text.contains("broken internal link `/nowhere/`"), "{text}");
 
-    let (fresh, update) = LiveSite::new(options(&h.root)).unwrap();
-    assert_eq!(
-        text,
-        fresh.describe(&update.diags, false),
-        "same errors as a fresh build"
-    );
+    assert_eq!(text, h.fresh_diags(), "same errors as a fresh build");
 
     std::fs::remove_file(h.root.join("content/git/broken-link.md")).unwrap();
     let (published, text) = h.rebuild(&["content/git/broken-link.md"]);
@@ -333,21 +334,15 @@ fn a_file_that_is_not_utf8_gets_a_snippet() {
     let mut h = Harness::new();
     let rel = "content/npm/eacces.md";
     let good = h.read(rel);
-    let bad = good.replacen("updated:", "updated: \u{1}", 1).into_bytes();
-    let at = bad.iter().position(|&b| b == 1).unwrap();
-    let mut bytes = bad.clone();
+    let mut bytes = good.replacen("updated:", "updated: \u{1}", 1).into_bytes();
+    let at = bytes.iter().position(|&b| b == 1).unwrap();
     bytes[at] = 0xff;
     std::fs::write(h.root.join(rel), bytes).unwrap();
     let (published, text) = h.rebuild(&[rel]);
     assert!(!published);
     assert!(text.contains("is not valid UTF-8"), "{text}");
     assert!(text.contains("updated: \u{FFFD}"), "no snippet: {text}");
-    let (fresh, update) = LiveSite::new(options(&h.root)).unwrap();
-    assert_eq!(
-        text,
-        fresh.describe(&update.diags, false),
-        "as a fresh build"
-    );
+    assert_eq!(text, h.fresh_diags(), "as a fresh build");
 
     h.write(rel, &good);
     let (published, text) = h.rebuild(&[rel]);
