@@ -265,6 +265,109 @@ mod tests {
             .unwrap();
     }
 
+    /// The colour a class of the stylesheet gives, e.g. `g-d-8` -> `#FF7B72`.
+    fn colour_of<'a>(css: &'a str, class: &str) -> &'a str {
+        let rule = format!(".{class} {{ color: ");
+        let at = css
+            .find(&rule)
+            .unwrap_or_else(|| panic!("{class} in the CSS"))
+            + rule.len();
+        &css[at..at + 7]
+    }
+
+    /// The classes of the first token whose text is `text`.
+    fn classes_of<'a>(html: &'a str, text: &str) -> &'a str {
+        let end = html
+            .find(&format!("\">{text}</span>"))
+            .unwrap_or_else(|| panic!("{text:?} in {html}"));
+        let start = html[..end].rfind("class=\"").expect("a class") + "class=\"".len();
+        &html[start..end]
+    }
+
+    /// A keyword gets each theme's keyword colour, and a string each
+    /// theme's string colour: the light and dark styles of a scope are
+    /// never mixed up (giallo keeps them in one cache shared by every
+    /// block, vendor/giallo/KBGEN.md).
+    #[test]
+    fn each_theme_colours_its_own_classes() {
+        let h = Highlighter::new();
+        let css = h.stylesheet().expect("themes load");
+        let html = h
+            .highlight("fn main() { let s = \"hi\"; }\n", "rust")
+            .unwrap();
+        let keyword = classes_of(&html, "fn");
+        let [light, dark] = [0, 1].map(|i| keyword.split(' ').nth(i).expect("two classes"));
+        assert!(
+            light.starts_with("g-l-") && dark.starts_with("g-d-"),
+            "{keyword}"
+        );
+        // github-light-default's and github-dark-default's `keyword` colours.
+        assert_eq!(colour_of(&css, light), "#CF222E");
+        assert_eq!(colour_of(&css, dark), "#FF7B72");
+        let string = classes_of(&html, "hi");
+        let [light, dark] = [0, 1].map(|i| string.split(' ').nth(i).expect("two classes"));
+        assert_eq!(colour_of(&css, light), "#0A3069");
+        assert_eq!(colour_of(&css, dark), "#A5D6FF");
+    }
+
+    /// Styles matched for one block are reused by the next ones (giallo's
+    /// cache shared across calls): a block comes out the same whatever was
+    /// highlighted before it, including nothing.
+    #[test]
+    fn a_block_does_not_depend_on_the_blocks_before_it() {
+        let blocks = [
+            ("rust", "fn main() {\n    let v: Vec<u8> = vec![1, 2];\n}\n"),
+            (
+                "rust",
+                "impl Foo for Bar { fn x(&self) -> &str { \"x\" } }\n",
+            ),
+            ("python", "def f(x):\n    return f\"{x!r}\"  # c\n"),
+            (
+                "python",
+                "class A(B):\n    @property\n    def y(self): ...\n",
+            ),
+            (
+                "javascript",
+                "const a = `t${b}`; // c\nclass X extends Y {}\n",
+            ),
+            (
+                "bash",
+                "for f in *.txt; do echo \"$f\" | grep -v '#'; done\n",
+            ),
+            // `$(` in a string and out of one: one scope, two styles.
+            ("bash", "echo \"today: $(date) in $HOME\"\n"),
+            ("bash", "sudo chown $(id -u):$(id -g) $HOME/.kube/config\n"),
+            ("yaml", "a: [1, 'b']\nc: |\n  text # not a comment\n"),
+            ("json", "{\"a\": [true, null, 1.5e3]}\n"),
+            (
+                "sql",
+                "SELECT a, COUNT(*) FROM t WHERE b = 'x' GROUP BY a;\n",
+            ),
+        ];
+        let forward = Highlighter::new();
+        let ahead: Vec<_> = blocks
+            .iter()
+            .map(|(lang, code)| forward.highlight(code, lang).unwrap())
+            .collect();
+        let backward = Highlighter::new();
+        for (i, (lang, code)) in blocks.iter().enumerate().rev() {
+            assert_eq!(
+                backward.highlight(code, lang).unwrap(),
+                ahead[i],
+                "{lang}: {code}"
+            );
+        }
+        // Each block first, into a cache holding nothing else.
+        for (i, (lang, code)) in blocks.iter().enumerate().step_by(4) {
+            let fresh = Highlighter::new();
+            assert_eq!(
+                fresh.highlight(code, lang).unwrap(),
+                ahead[i],
+                "{lang}: {code}"
+            );
+        }
+    }
+
     /// The shipped stylesheet must match what giallo generates for the chosen
     /// themes. Run with `KBGEN_BLESS=1` to rewrite it after changing themes.
     #[test]

@@ -3,6 +3,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+use crate::registry::StyleCache;
 use crate::renderers::html::HtmlEscaped;
 use crate::scope::{ScopeInterner, ScopeListId};
 use crate::themes::compiled::ThemeType;
@@ -258,16 +259,23 @@ pub(crate) struct Highlighter<'r> {
     // The index is the interned scopes id
     cache: [Vec<Option<Style>>; 2],
     scope_interner: &'r ScopeInterner,
+    // Changed by kbgen (2026-11-27): styles already matched by earlier highlight calls.
+    shared: &'r StyleCache,
 }
 
 impl<'r> Highlighter<'r> {
     /// Create a new highlighter from a compiled theme
-    pub(crate) fn new(theme: &'r CompiledTheme, scope_interner: &'r ScopeInterner) -> Self {
+    pub(crate) fn new(
+        theme: &'r CompiledTheme,
+        scope_interner: &'r ScopeInterner,
+        shared: &'r StyleCache,
+    ) -> Self {
         let cache = vec![None; scope_interner.num_nodes()];
         Highlighter {
             themes: vec![theme],
             cache: [cache.clone(), cache],
             scope_interner,
+            shared,
         }
     }
 
@@ -276,12 +284,14 @@ impl<'r> Highlighter<'r> {
         light_theme: &'r CompiledTheme,
         dark_theme: &'r CompiledTheme,
         scope_interner: &'r ScopeInterner,
+        shared: &'r StyleCache,
     ) -> Self {
         let cache = vec![None; scope_interner.num_nodes()];
         Highlighter {
             themes: vec![light_theme, dark_theme],
             cache: [cache.clone(), cache],
             scope_interner,
+            shared,
         }
     }
 
@@ -319,6 +329,18 @@ impl<'r> Highlighter<'r> {
 
         let scopes = self.scope_interner.get_scopes(scope_id);
 
+        // Changed by kbgen (2026-11-27): the scope ids above are this call's own, but the
+        // scopes are global, so the style found for them in this theme holds for every call.
+        let key = (
+            std::ptr::from_ref(theme) as usize,
+            Box::<[_]>::from(&scopes[..]),
+        );
+        let shared = self.shared.pin();
+        if let Some(style) = shared.get(&key) {
+            self.cache[theme_index][cache_idx] = Some(*style);
+            return *style;
+        }
+
         // Build up scope path incrementally, simulating vscode-textmate's approach
         // Each scope level can override the accumulated style
         for i in 1..=scopes.len() {
@@ -331,6 +353,7 @@ impl<'r> Highlighter<'r> {
             // If no match found, current_style remains unchanged (inheritance!)
         }
         let result = current_style;
+        shared.insert(key, result);
         self.cache[theme_index][cache_idx] = Some(result);
         result
     }
@@ -517,7 +540,7 @@ mod tests {
         let comment = interner.extend(EMPTY_SCOPE_LIST, &[scope("comment")]);
         let keyword = interner.extend(EMPTY_SCOPE_LIST, &[scope("keyword")]);
         let unknown = interner.extend(EMPTY_SCOPE_LIST, &[scope("unknown")]);
-        let mut highlighter = Highlighter::new(&test_theme, &interner);
+        let mut highlighter = Highlighter::new(&test_theme, &interner, &Default::default());
 
         // Test matching scopes
         let ThemeVariant::Single(comment_style) = highlighter.match_scopes(comment) else {
@@ -551,7 +574,7 @@ mod tests {
             ],
             vec![token(&mut interner, 0, 2, "comment")],
         ];
-        let mut highlighter = Highlighter::new(&test_theme, &interner);
+        let mut highlighter = Highlighter::new(&test_theme, &interner, &Default::default());
         let content = "if hello\n//";
 
         let highlighted = highlighter.highlight_tokens(content, tokens, MergingOptions::default());
@@ -661,7 +684,7 @@ mod tests {
                 scope("constant.numeric.hex"),
             ],
         );
-        let mut highlighter = Highlighter::new(&inheritance_theme, &interner);
+        let mut highlighter = Highlighter::new(&inheritance_theme, &interner, &Default::default());
 
         // Test: constant should get its own values
         let ThemeVariant::Single(style) = highlighter.match_scopes(constant) else {
@@ -735,7 +758,7 @@ mod tests {
             ],
         );
 
-        let mut highlighter = Highlighter::new(&compiled_theme, &interner);
+        let mut highlighter = Highlighter::new(&compiled_theme, &interner, &Default::default());
         let style1 = highlighter.match_scopes(token1_scopes);
         let style2 = highlighter.match_scopes(token2_scopes);
         let style3 = highlighter.match_scopes(token3_scopes);

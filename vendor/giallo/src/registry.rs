@@ -15,7 +15,7 @@ use crate::highlight::{HighlightedText, Highlighter, MergingOptions};
 use crate::scope::ScopeRepository;
 use crate::scope::{Scope, ScopeInterner};
 use crate::themes::css::{DARK_SUFFIX, LIGHT_SUFFIX};
-use crate::themes::{CompiledTheme, RawTheme, ThemeVariant};
+use crate::themes::{CompiledTheme, RawTheme, Style, ThemeVariant};
 use crate::tokenizer::{Token, Tokenizer};
 
 #[cfg(feature = "dump")]
@@ -145,7 +145,14 @@ pub struct Registry {
     // highlight. To do that we had to check the end regex in the tokenizer separately from the
     // regset.
     pattern_cache: papaya::HashMap<(GrammarId, GlobalRuleRef), Arc<PatternSet>>,
+    // Changed by kbgen (2026-11-27): the style of a scope stack in a theme, shared by every
+    // highlight call; each call used to match its scope stacks against the theme's rules
+    // afresh. Keyed by the theme's address, so it is cleared whenever `themes` changes.
+    pub(crate) style_cache: StyleCache,
 }
+
+/// The style of a scope stack in a theme, by the theme's address (added by kbgen).
+pub(crate) type StyleCache = papaya::HashMap<(usize, Box<[Scope]>), Style>;
 
 impl Clone for Registry {
     fn clone(&self) -> Self {
@@ -157,6 +164,7 @@ impl Clone for Registry {
             injections_by_grammar: self.injections_by_grammar.clone(),
             linked: self.linked,
             pattern_cache: papaya::HashMap::new(),
+            style_cache: papaya::HashMap::new(),
         }
     }
 }
@@ -193,6 +201,7 @@ impl Registry {
             injections_by_grammar,
             linked: false,
             pattern_cache,
+            style_cache: papaya::HashMap::new(),
         };
         this.link_grammars();
 
@@ -260,6 +269,8 @@ impl Registry {
         let compiled_theme = raw_theme.compile()?;
         self.themes
             .insert(compiled_theme.name.to_lowercase(), compiled_theme);
+        // Changed by kbgen (2026-11-27): a replaced theme may reuse an address.
+        self.style_cache.pin().clear();
         Ok(())
     }
 
@@ -369,7 +380,7 @@ impl Registry {
                     .get(theme_name)
                     .ok_or_else(|| Error::ThemeNotFound(theme_name.clone()))?;
 
-                let mut highlighter = Highlighter::new(theme, &scope_interner);
+                let mut highlighter = Highlighter::new(theme, &scope_interner, &self.style_cache);
                 let highlighted_tokens =
                     highlighter.highlight_tokens(&normalized_content, tokens, merging_options);
 
@@ -389,8 +400,12 @@ impl Registry {
                     .get(dark)
                     .ok_or_else(|| Error::ThemeNotFound(dark.clone()))?;
 
-                let mut highlighter =
-                    Highlighter::new_dual(light_theme, dark_theme, &scope_interner);
+                let mut highlighter = Highlighter::new_dual(
+                    light_theme,
+                    dark_theme,
+                    &scope_interner,
+                    &self.style_cache,
+                );
                 let highlighted_tokens =
                     highlighter.highlight_tokens(&normalized_content, tokens, merging_options);
 
