@@ -96,7 +96,9 @@ impl<'h> Markdown<'h> {
     pub fn block(&self, text: &str, ids: &mut PageIds, root: &str) -> Rendered {
         let line_of = LineIndex::new(text);
         let mut out = Rendered::default();
-        let mut events: Vec<Event> = Vec::new();
+        // Sized from the text (about one event per 10 bytes, and HTML a
+        // little longer than its Markdown), so neither grows by copying.
+        let mut events: Vec<Event> = Vec::with_capacity(text.len() / 8 + 4);
         let mut heading: Option<(HeadingLevel, Vec<Event>)> = None;
         let mut code: Option<(String, String)> = None;
         let mut skip_end: Vec<bool> = Vec::new();
@@ -190,6 +192,7 @@ impl<'h> Markdown<'h> {
                 },
             }
         }
+        out.html.reserve(text.len() + text.len() / 4 + 16);
         pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
         if self.allow_html {
             out.html = sanitise(&out.html);
