@@ -305,6 +305,9 @@ pub struct SiteRenderer<'a> {
     md: Markdown<'a>,
     site: SiteView<'a>,
     cards: &'a Cards,
+    /// Bytes to reserve for the next entry page: a little more than the
+    /// last one took, so Tera's output does not grow by copying.
+    page_bytes: std::sync::atomic::AtomicUsize,
 }
 
 /// Collects rendered Markdown and where its links were.
@@ -359,6 +362,7 @@ impl<'a> SiteRenderer<'a> {
             kb,
             templates,
             cards,
+            page_bytes: 0.into(),
             md: Markdown::new(kb.config.allow_html, highlighter),
             site: SiteView {
                 title: &kb.config.title,
@@ -562,14 +566,20 @@ impl<'a> SiteRenderer<'a> {
             edit_url: kb.config.edit_url.as_ref().map(|u| edit_link(u, &e.file)),
             toc,
         };
-        let html = self.templates.render(
+        let reserve = self.page_bytes.load(std::sync::atomic::Ordering::Relaxed);
+        let html = self.templates.render_into(
             "entry.html",
             &EntryPage {
                 site: &self.site,
                 page,
                 entry: view,
             },
+            Vec::with_capacity(reserve),
         )?;
+        self.page_bytes.store(
+            html.len() + html.len() / 8,
+            std::sync::atomic::Ordering::Relaxed,
+        );
         Ok(EntryOutput {
             links: PageLinks {
                 ids: ids_in(&html),

@@ -104,6 +104,25 @@ impl Templates {
             .render(name, &context)
             .map_err(|e| template_error(name, &e))
     }
+
+    /// [`render`](Self::render) into `out`, whose capacity is kept: Tera
+    /// sizes its own buffer from the template alone, which a page's
+    /// content outgrows.
+    pub fn render_into<T: serde::Serialize>(
+        &self,
+        name: &str,
+        ctx: &T,
+        mut out: Vec<u8>,
+    ) -> Result<String, Error> {
+        let context = Context::from_serialize(ctx).map_err(|e| template_error(name, &e))?;
+        self.tera
+            .render_to(name, &context, &mut out)
+            .map_err(|e| template_error(name, &e))?;
+        String::from_utf8(out).map_err(|e| Error::Template {
+            name: name.to_string(),
+            message: e.to_string(),
+        })
+    }
 }
 
 fn template_error(name: &str, e: &tera::Error) -> Error {
