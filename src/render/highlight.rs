@@ -130,36 +130,31 @@ fn html(h: &HighlightedCode, renderer: &HtmlRenderer, parts: &Parts) -> Option<S
             &options,
         )
     };
-    let empty = {
-        let mut wrappers = parts.wrappers.lock().expect("no thread panics holding it");
-        match wrappers.iter().find(|(lang, _)| lang == h.language) {
-            Some((_, empty)) => empty.clone(),
-            None => {
-                let empty = render(Vec::new());
-                wrappers.push((h.language.to_string(), empty.clone()));
-                empty
-            }
-        }
-    };
+    let empty = find_or_add(
+        &parts.wrappers,
+        |lang| lang == h.language,
+        || Some((h.language.to_string(), render(Vec::new()))),
+    )?;
     let (open, close) = empty.split_once("</code>")?;
     // This block's styles, then every block's.
     let mut tags: Vec<(ThemeVariant<Style>, String)> = Vec::new();
     let tag_of = |style: ThemeVariant<Style>| -> Option<String> {
-        let mut known = parts.tags.lock().expect("no thread panics holding it");
-        if let Some((_, tag)) = known.iter().find(|(s, _)| *s == style) {
-            return Some(tag.clone());
-        }
-        // giallo's output for one token "x" in this style.
-        let text = "x".to_string();
-        let one = render(vec![vec![HighlightedText { text, style }]]);
-        let tag = one
-            .strip_prefix(open)?
-            .strip_suffix(close)?
-            .strip_suffix("</code>")?
-            .strip_prefix(LINE_OPEN)?
-            .strip_suffix("x</span></span>")?;
-        known.push((style, tag.to_string()));
-        Some(tag.to_string())
+        find_or_add(
+            &parts.tags,
+            |s| *s == style,
+            || {
+                // giallo's output for one token "x" in this style.
+                let text = "x".to_string();
+                let one = render(vec![vec![HighlightedText { text, style }]]);
+                let tag = one
+                    .strip_prefix(open)?
+                    .strip_suffix(close)?
+                    .strip_suffix("</code>")?
+                    .strip_prefix(LINE_OPEN)?
+                    .strip_suffix("x</span></span>")?;
+                Some((style, tag.to_string()))
+            },
+        )
     };
     let bytes: usize = h.tokens.iter().flatten().map(|t| t.text.len()).sum();
     let mut out = String::with_capacity(empty.len() + 2 * bytes + 64 * h.tokens.len());
@@ -190,6 +185,22 @@ fn html(h: &HighlightedCode, renderer: &HtmlRenderer, parts: &Parts) -> Option<S
     out.push_str("</code>");
     out.push_str(close);
     Some(out)
+}
+
+/// The value kept in `list` under the first key that `is` accepts, or else
+/// the pair `make` gives, kept from now on; `None` if `make` gives none.
+fn find_or_add<K, V: Clone>(
+    list: &Mutex<Vec<(K, V)>>,
+    is: impl Fn(&K) -> bool,
+    make: impl FnOnce() -> Option<(K, V)>,
+) -> Option<V> {
+    let mut list = list.lock().expect("no thread panics holding it");
+    if let Some((_, v)) = list.iter().find(|(k, _)| is(k)) {
+        return Some(v.clone());
+    }
+    let (k, v) = make()?;
+    list.push((k, v.clone()));
+    Some(v)
 }
 
 /// Escapes text as giallo does (`< > & ' "`).
