@@ -223,6 +223,9 @@ fn escape_into(out: &mut String, text: &str) {
 }
 
 #[cfg(test)]
+mod engine_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;

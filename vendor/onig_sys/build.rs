@@ -61,6 +61,10 @@ fn link_type_override() -> Option<LinkType> {
 
 fn compile() {
     bindgen_headers("oniguruma/src/oniguruma.h");
+    // Changed by kbgen (2026-11-27): the C sources carry kbgen's changes, so
+    // an edit to them must rebuild the library (the `rerun-if-env-changed`
+    // lines above otherwise limit reruns to those variables).
+    println!("cargo:rerun-if-changed=oniguruma/src");
 
     let mut cc = cc::Build::new();
     let out_dir = PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR"));

@@ -1361,11 +1361,10 @@ struct OnigCalloutArgsStruct {
 #define STACK_SAVE(msa,is_alloca,alloc_base) do{\
   (msa)->stack_n = (int )(stk_end - stk_base);\
   if ((is_alloca) != 0) {\
-    size_t size = sizeof(StkPtrType) * (msa)->ptr_num\
-                + sizeof(StackType) * (msa)->stack_n;\
-    (msa)->stack_p = xmalloc(size);\
-    CHECK_NULL_RETURN_MEMERR((msa)->stack_p);\
-    xmemcpy((msa)->stack_p, (alloc_base), size);\
+    /* Changed by kbgen (2026-11-27): a stack that never outgrew its */\
+    /* alloca holds nothing the next match_at() reads, so it is not */\
+    /* copied to the heap; the next call takes a fresh alloca. */\
+    (msa)->stack_p = (void* )0;\
   }\
   else {\
     (msa)->stack_p = (alloc_base);\
@@ -4514,6 +4513,16 @@ struct OnigRegSetStruct {
   OnigLen      anc_dmax;    /* (SEMI_)END_BUF anchor distance */
   int          all_low_high;
   int          anychar_inf;
+  /* Changed by kbgen (2026-11-27): the candidate ranges of the last
+     position-lead search that matched, kept for the next search of the
+     same string (see regset_search_body_position_lead()). */
+  UChar*       saved_text;       /* copy of that string */
+  int          saved_text_alloc;
+  int          saved_len;        /* its length; -1: nothing saved */
+  int          saved_n;          /* regexes in the set when saved */
+  ptrdiff_t    saved_from;       /* the ranges hold from this offset on */
+  void*        saved_ranges;     /* saved_n SavedRange */
+  int          saved_ranges_alloc;
 };
 
 enum SearchRangeStatus {
@@ -4529,6 +4538,89 @@ typedef struct {
   UChar* sch_range;
 } SearchRange;
 
+/* Changed by kbgen (2026-11-27): a SearchRange as offsets into the string,
+   kept in the set between searches. */
+typedef struct {
+  int       state;
+  ptrdiff_t low;
+  ptrdiff_t high;
+  ptrdiff_t sch_range;
+} SavedRange;
+
+/* Strings longer than this are never saved: the saved copy is compared
+   with the string on every search. */
+#define REGSET_SAVED_TEXT_MAX_LEN  1024
+
+/* Whether the set's saved ranges hold for a search of [str, end) from
+   start to the end of the string. Every range comes from forward_search(),
+   which reads only the string and the regex: neither the search start nor
+   the options. A range found from an offset also holds from any later
+   offset, as the search loop below relies on itself when it moves on. */
+static int
+regset_saved_ranges_hold(OnigRegSet* set, const UChar* str,
+                         const UChar* end, const UChar* start,
+                         const UChar* range)
+{
+  ptrdiff_t len = end - str;
+
+  return range == end
+    && len <= REGSET_SAVED_TEXT_MAX_LEN
+    && set->saved_len == (int )len
+    && set->saved_n == set->n
+    && start - str >= set->saved_from
+    && memcmp(set->saved_text, str, (size_t )len) == 0;
+}
+
+/* Saves the ranges of a search that matched at s, for a later search of
+   the same string from s or further on. Does nothing when the string is
+   too long, when range is not the end of the string (an anchored set), or
+   when memory runs out. */
+static void
+regset_save_ranges(OnigRegSet* set, const UChar* str, const UChar* end,
+                   const UChar* range, const UChar* s, SearchRange* sr)
+{
+  int i;
+  ptrdiff_t len = end - str;
+  SavedRange* saved;
+
+  if (range != end || len > REGSET_SAVED_TEXT_MAX_LEN) return;
+
+  if (set->saved_ranges_alloc < set->n) {
+    void* p = xrealloc(set->saved_ranges, sizeof(SavedRange) * set->n);
+    if (IS_NULL(p)) { set->saved_len = -1; return; }
+    set->saved_ranges = p;
+    set->saved_ranges_alloc = set->n;
+  }
+  if (set->saved_len != (int )len
+      || memcmp(set->saved_text, str, (size_t )len) != 0) {
+    if (set->saved_text_alloc < (int )len) {
+      UChar* p = (UChar* )xrealloc(set->saved_text, (size_t )len);
+      if (IS_NULL(p)) { set->saved_len = -1; return; }
+      set->saved_text = p;
+      set->saved_text_alloc = (int )len;
+    }
+    if (len > 0) xmemcpy(set->saved_text, str, (size_t )len);
+    set->saved_len = (int )len;
+  }
+
+  saved = (SavedRange* )set->saved_ranges;
+  for (i = 0; i < set->n; i++) {
+    saved[i].state = sr[i].state;
+    if (sr[i].state == SRS_DEAD) {
+      saved[i].low = saved[i].high = saved[i].sch_range = 0;
+    }
+    else {
+      saved[i].low  = sr[i].low - str;
+      saved[i].high = sr[i].high - str;
+      /* set by forward_search() for SRS_LOW_HIGH only */
+      saved[i].sch_range =
+        sr[i].state == SRS_LOW_HIGH ? sr[i].sch_range - str : 0;
+    }
+  }
+  set->saved_n    = set->n;
+  set->saved_from = s - str;
+}
+
 #define REGSET_MATCH_AND_RETURN_CHECK(upper_range) \
   r = match_at(reg, str, end, (upper_range), s, msas + i); \
   if (r != ONIG_MISMATCH) {\
@@ -4537,6 +4629,13 @@ typedef struct {
     }\
     else goto finish; /* error */ \
   }
+
+/* Changed by kbgen (2026-11-27): the per-search arrays of a set with at
+   most this many regexes are allocated on the stack, not the heap. */
+#define REGSET_STACK_ARRAYS_MAX_N  128
+#define REGSET_STACK_OR_HEAP(type, n) \
+  ((n) > REGSET_STACK_ARRAYS_MAX_N ? (type* )xmalloc(sizeof(type) * (n)) \
+                                   : (type* )xalloca(sizeof(type) * (n)))
 
 static inline int
 regset_search_body_position_lead(OnigRegSet* set,
@@ -4552,14 +4651,33 @@ regset_search_body_position_lead(OnigRegSet* set,
   regex_t* reg;
   OnigEncoding enc;
   SearchRange* sr;
+  int sr_on_heap;
 
   n   = set->n;
   enc = set->enc;
   s = (UChar* )start;
 
-  sr = (SearchRange* )xmalloc(sizeof(*sr) * n);
+  /* Changed by kbgen (2026-11-27): on the stack unless the set is large. */
+  sr_on_heap = n > REGSET_STACK_ARRAYS_MAX_N;
+  if (sr_on_heap)
+    sr = (SearchRange* )xmalloc(sizeof(*sr) * n);
+  else
+    sr = (SearchRange* )xalloca(sizeof(*sr) * n);
   CHECK_NULL_RETURN_MEMERR(sr);
 
+  /* Changed by kbgen (2026-11-27): a search of the same string from
+     where the last one matched, or further on, starts from that search's
+     ranges instead of running forward_search() for every regex again. */
+  if (regset_saved_ranges_hold(set, str, end, start, range)) {
+    SavedRange* saved = (SavedRange* )set->saved_ranges;
+    for (i = 0; i < n; i++) {
+      sr[i].state     = saved[i].state;
+      sr[i].low       = (UChar* )str + saved[i].low;
+      sr[i].high      = (UChar* )str + saved[i].high;
+      sr[i].sch_range = (UChar* )str + saved[i].sch_range;
+    }
+  }
+  else
   for (i = 0; i < n; i++) {
     reg = set->rs[i].reg;
 
@@ -4675,15 +4793,16 @@ regset_search_body_position_lead(OnigRegSet* set,
     } while (1);
   }
 
-  xfree(sr);
+  if (sr_on_heap) xfree(sr);
   return ONIG_MISMATCH;
 
  finish:
-  xfree(sr);
+  if (sr_on_heap) xfree(sr);
   return r;
 
  match:
-  xfree(sr);
+  regset_save_ranges(set, str, end, range, s, sr);
+  if (sr_on_heap) xfree(sr);
   *rmatch_pos = (int )(s - str);
   return i;
 }
@@ -4762,7 +4881,10 @@ onig_regset_search_with_param(OnigRegSet* set,
     region = set->rs[i].region;
     ADJUST_MATCH_PARAM(reg, mps[i]);
     if (IS_NOT_NULL(region)) {
-      r = onig_region_resize_clear(region, reg->num_mem + 1);
+      /* Changed by kbgen (2026-11-27): sized but not cleared. A match
+         writes every register of its regex's region (match_at(), OP_END),
+         and a region is read only for the regex that matched. */
+      r = onig_region_resize(region, reg->num_mem + 1);
       if (r != 0) goto finish_no_msa;
     }
   }
@@ -4842,7 +4964,7 @@ onig_regset_search_with_param(OnigRegSet* set,
     start = end = str;
     s = (UChar* )start;
 
-    msas = (MatchArg* )xmalloc(sizeof(*msas) * set->n);
+    msas = REGSET_STACK_OR_HEAP(MatchArg, set->n);
     CHECK_NULL_RETURN_MEMERR(msas);
     for (i = 0; i < set->n; i++) {
       reg = set->rs[i].reg;
@@ -4870,7 +4992,7 @@ onig_regset_search_with_param(OnigRegSet* set,
   }
 
   if (lead == ONIG_REGSET_POSITION_LEAD) {
-    msas = (MatchArg* )xmalloc(sizeof(*msas) * set->n);
+    msas = REGSET_STACK_OR_HEAP(MatchArg, set->n);
     CHECK_NULL_RETURN_MEMERR(msas);
 
     for (i = 0; i < set->n; i++) {
@@ -4899,7 +5021,7 @@ onig_regset_search_with_param(OnigRegSet* set,
       onig_region_clear(set->rs[i].region);
     }
   }
-  if (IS_NOT_NULL(msas)) xfree(msas);
+  if (IS_NOT_NULL(msas) && set->n > REGSET_STACK_ARRAYS_MAX_N) xfree(msas);
   return r;
 
  mismatch_no_msa:
@@ -4918,7 +5040,7 @@ onig_regset_search_with_param(OnigRegSet* set,
       onig_region_clear(set->rs[i].region);
     }
   }
-  if (IS_NOT_NULL(msas)) xfree(msas);
+  if (IS_NOT_NULL(msas) && set->n > REGSET_STACK_ARRAYS_MAX_N) xfree(msas);
   return r; /* regex index */
 }
 
@@ -4932,7 +5054,11 @@ onig_regset_search(OnigRegSet* set, const UChar* str, const UChar* end,
   OnigMatchParam* mp;
   OnigMatchParam** mps;
 
-  mps = (OnigMatchParam** )xmalloc((sizeof(OnigMatchParam*) + sizeof(OnigMatchParam)) * set->n);
+  /* Changed by kbgen (2026-11-27): on the stack unless the set is large. */
+  if (set->n > REGSET_STACK_ARRAYS_MAX_N)
+    mps = (OnigMatchParam** )xmalloc((sizeof(OnigMatchParam*) + sizeof(OnigMatchParam)) * set->n);
+  else
+    mps = (OnigMatchParam** )xalloca((sizeof(OnigMatchParam*) + sizeof(OnigMatchParam)) * set->n);
   CHECK_NULL_RETURN_MEMERR(mps);
 
   mp = (OnigMatchParam* )(mps + set->n);
@@ -4947,7 +5073,7 @@ onig_regset_search(OnigRegSet* set, const UChar* str, const UChar* end,
   for (i = 0; i < set->n; i++)
     onig_free_match_param_content(mp + i);
 
-  xfree(mps);
+  if (set->n > REGSET_STACK_ARRAYS_MAX_N) xfree(mps);
 
   return r;
 }
@@ -5983,6 +6109,14 @@ onig_regset_new(OnigRegSet** rset, int n, regex_t* regs[])
   set->rs    = rs;
   set->n     = 0;
   set->alloc = alloc;
+  /* Changed by kbgen (2026-11-27): nothing saved yet. */
+  set->saved_text         = 0;
+  set->saved_text_alloc   = 0;
+  set->saved_len          = -1;
+  set->saved_n            = 0;
+  set->saved_from         = 0;
+  set->saved_ranges       = 0;
+  set->saved_ranges_alloc = 0;
 
   for (i = 0; i < n; i++) {
     regex_t* reg = regs[i];
@@ -6055,6 +6189,8 @@ onig_regset_add(OnigRegSet* set, regex_t* reg)
   if (set->n != 0 && reg->enc != set->enc)
     return ONIGERR_INVALID_ARGUMENT;
 
+  set->saved_len = -1; /* Changed by kbgen (2026-11-27) */
+
   if (set->n >= set->alloc) {
     RR* nrs;
     int new_alloc;
@@ -6085,6 +6221,8 @@ onig_regset_replace(OnigRegSet* set, int at, regex_t* reg)
 
   if (at < 0 || at >= set->n)
     return ONIGERR_INVALID_ARGUMENT;
+
+  set->saved_len = -1; /* Changed by kbgen (2026-11-27) */
 
   if (IS_NULL(reg)) {
     onig_region_free(set->rs[at].region, 1);
@@ -6129,6 +6267,9 @@ onig_regset_free(OnigRegSet* set)
   }
 
   xfree(set->rs);
+  /* Changed by kbgen (2026-11-27) */
+  if (IS_NOT_NULL(set->saved_text)) xfree(set->saved_text);
+  if (IS_NOT_NULL(set->saved_ranges)) xfree(set->saved_ranges);
   xfree(set);
 }
 
