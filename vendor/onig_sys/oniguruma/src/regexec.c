@@ -4621,7 +4621,16 @@ regset_save_ranges(OnigRegSet* set, const UChar* str, const UChar* end,
   set->saved_from = s - str;
 }
 
+/* Changed by kbgen (2026-11-27): a regex is readied for matching (its
+   match parameter adjusted, its region sized, its match argument set) the
+   first time the search tries it, not for every regex of the set up front:
+   most regexes of a set are never tried at all in a search. */
 #define REGSET_MATCH_AND_RETURN_CHECK(upper_range) \
+  if (ready[i] == 0) {\
+    r = regset_ready_regex(set, i, msas, mps, option, orig_start);\
+    if (r != 0) goto finish;\
+    ready[i] = 1;\
+  }\
   r = match_at(reg, str, end, (upper_range), s, msas + i); \
   if (r != ONIG_MISMATCH) {\
     if (r >= 0) {\
@@ -4637,12 +4646,34 @@ regset_save_ranges(OnigRegSet* set, const UChar* str, const UChar* end,
   ((n) > REGSET_STACK_ARRAYS_MAX_N ? (type* )xmalloc(sizeof(type) * (n)) \
                                    : (type* )xalloca(sizeof(type) * (n)))
 
+/* Changed by kbgen (2026-11-27): what onig_regset_search_with_param() did
+   for every regex of the set before a position-lead search. */
+static int
+regset_ready_regex(OnigRegSet* set, int i, MatchArg* msas,
+                   OnigMatchParam* mps[], OnigOptionType option,
+                   const UChar* orig_start)
+{
+  int r;
+  regex_t* reg = set->rs[i].reg;
+  OnigRegion* region = set->rs[i].region;
+
+  ADJUST_MATCH_PARAM(reg, mps[i]);
+  if (IS_NOT_NULL(region)) {
+    r = onig_region_resize(region, reg->num_mem + 1);
+    if (r != 0) return r;
+  }
+  MATCH_ARG_INIT(msas[i], reg, option, region, orig_start, mps[i]);
+  return 0;
+}
+
 static inline int
 regset_search_body_position_lead(OnigRegSet* set,
            const UChar* str, const UChar* end,
            const UChar* start, const UChar* range, /* match start range */
            const UChar* orig_range, /* data range */
-           OnigOptionType option, MatchArg* msas, int* rmatch_pos)
+           OnigOptionType option, MatchArg* msas,
+           OnigMatchParam* mps[], const UChar* orig_start, char* ready,
+           int* rmatch_pos)
 {
   int r, n, i;
   UChar *s;
@@ -4863,6 +4894,7 @@ onig_regset_search_with_param(OnigRegSet* set,
   OnigEncoding enc;
   OnigRegion* region;
   MatchArg* msas;
+  char* ready;
   const UChar *orig_start = start;
   const UChar *orig_range = range;
 
@@ -4875,7 +4907,12 @@ onig_regset_search_with_param(OnigRegSet* set,
   r = 0;
   enc = set->enc;
   msas = (MatchArg* )NULL;
+  ready = (char* )NULL;
 
+  /* Changed by kbgen (2026-11-27): a position-lead search of a non-empty
+     string readies each regex when it first tries it
+     (regset_ready_regex()). */
+  if (lead != ONIG_REGSET_POSITION_LEAD || str >= end)
   for (i = 0; i < set->n; i++) {
     reg    = set->rs[i].reg;
     region = set->rs[i].region;
@@ -4994,14 +5031,16 @@ onig_regset_search_with_param(OnigRegSet* set,
   if (lead == ONIG_REGSET_POSITION_LEAD) {
     msas = REGSET_STACK_OR_HEAP(MatchArg, set->n);
     CHECK_NULL_RETURN_MEMERR(msas);
-
-    for (i = 0; i < set->n; i++) {
-      MATCH_ARG_INIT(msas[i], set->rs[i].reg, option, set->rs[i].region,
-                     orig_start, mps[i]);
+    ready = REGSET_STACK_OR_HEAP(char, set->n);
+    if (IS_NULL(ready)) {
+      if (set->n > REGSET_STACK_ARRAYS_MAX_N) xfree(msas);
+      return ONIGERR_MEMORY;
     }
+    xmemset(ready, 0, (size_t )set->n);
 
     r = regset_search_body_position_lead(set, str, end, start, range,
-                                         orig_range, option, msas, rmatch_pos);
+                                         orig_range, option, msas, mps,
+                                         orig_start, ready, rmatch_pos);
   }
   else {
     r = regset_search_body_regex_lead(set, str, end, start, orig_range,
@@ -5014,7 +5053,7 @@ onig_regset_search_with_param(OnigRegSet* set,
   r = ONIG_MISMATCH;
  finish:
   for (i = 0; i < set->n; i++) {
-    if (IS_NOT_NULL(msas))
+    if (IS_NOT_NULL(msas) && (IS_NULL(ready) || ready[i] != 0))
       MATCH_ARG_FREE(msas[i]);
     if (OPTON_FIND_NOT_EMPTY(set->rs[i].reg->options) &&
         IS_NOT_NULL(set->rs[i].region)) {
@@ -5022,6 +5061,7 @@ onig_regset_search_with_param(OnigRegSet* set,
     }
   }
   if (IS_NOT_NULL(msas) && set->n > REGSET_STACK_ARRAYS_MAX_N) xfree(msas);
+  if (IS_NOT_NULL(ready) && set->n > REGSET_STACK_ARRAYS_MAX_N) xfree(ready);
   return r;
 
  mismatch_no_msa:
@@ -5033,7 +5073,7 @@ onig_regset_search_with_param(OnigRegSet* set,
   *rmatch_pos = (int )(s - str);
  match2:
   for (i = 0; i < set->n; i++) {
-    if (IS_NOT_NULL(msas))
+    if (IS_NOT_NULL(msas) && (IS_NULL(ready) || ready[i] != 0))
       MATCH_ARG_FREE(msas[i]);
     if (OPTON_FIND_NOT_EMPTY(set->rs[i].reg->options) &&
         IS_NOT_NULL(set->rs[i].region)) {
@@ -5041,6 +5081,7 @@ onig_regset_search_with_param(OnigRegSet* set,
     }
   }
   if (IS_NOT_NULL(msas) && set->n > REGSET_STACK_ARRAYS_MAX_N) xfree(msas);
+  if (IS_NOT_NULL(ready) && set->n > REGSET_STACK_ARRAYS_MAX_N) xfree(ready);
   return r; /* regex index */
 }
 
