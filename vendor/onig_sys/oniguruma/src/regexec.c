@@ -4577,7 +4577,8 @@ regset_saved_ranges_hold(OnigRegSet* set, const UChar* str,
    when memory runs out. */
 static void
 regset_save_ranges(OnigRegSet* set, const UChar* str, const UChar* end,
-                   const UChar* range, const UChar* s, SearchRange* sr)
+                   const UChar* range, const UChar* s, SearchRange* sr,
+                   int same_text /* the set's copy is known to be str */)
 {
   int i;
   ptrdiff_t len = end - str;
@@ -4591,8 +4592,7 @@ regset_save_ranges(OnigRegSet* set, const UChar* str, const UChar* end,
     set->saved_ranges = p;
     set->saved_ranges_alloc = set->n;
   }
-  if (set->saved_len != (int )len
-      || memcmp(set->saved_text, str, (size_t )len) != 0) {
+  if (! same_text) {
     if (set->saved_text_alloc < (int )len) {
       UChar* p = (UChar* )xrealloc(set->saved_text, (size_t )len);
       if (IS_NULL(p)) { set->saved_len = -1; return; }
@@ -4645,6 +4645,10 @@ regset_save_ranges(OnigRegSet* set, const UChar* str, const UChar* end,
 #define REGSET_STACK_OR_HEAP(type, n) \
   ((n) > REGSET_STACK_ARRAYS_MAX_N ? (type* )xmalloc(sizeof(type) * (n)) \
                                    : (type* )xalloca(sizeof(type) * (n)))
+/* Frees what REGSET_STACK_OR_HEAP() took from the heap. */
+#define REGSET_FREE_IF_HEAP(p, n) do {\
+  if (IS_NOT_NULL(p) && (n) > REGSET_STACK_ARRAYS_MAX_N) xfree(p);\
+} while(0)
 
 /* Changed by kbgen (2026-11-27): what onig_regset_search_with_param() did
    for every regex of the set before a position-lead search. */
@@ -4682,24 +4686,21 @@ regset_search_body_position_lead(OnigRegSet* set,
   regex_t* reg;
   OnigEncoding enc;
   SearchRange* sr;
-  int sr_on_heap;
+  int same_text;
 
   n   = set->n;
   enc = set->enc;
   s = (UChar* )start;
 
   /* Changed by kbgen (2026-11-27): on the stack unless the set is large. */
-  sr_on_heap = n > REGSET_STACK_ARRAYS_MAX_N;
-  if (sr_on_heap)
-    sr = (SearchRange* )xmalloc(sizeof(*sr) * n);
-  else
-    sr = (SearchRange* )xalloca(sizeof(*sr) * n);
+  sr = REGSET_STACK_OR_HEAP(SearchRange, n);
   CHECK_NULL_RETURN_MEMERR(sr);
 
   /* Changed by kbgen (2026-11-27): a search of the same string from
      where the last one matched, or further on, starts from that search's
      ranges instead of running forward_search() for every regex again. */
-  if (regset_saved_ranges_hold(set, str, end, start, range)) {
+  same_text = regset_saved_ranges_hold(set, str, end, start, range);
+  if (same_text) {
     SavedRange* saved = (SavedRange* )set->saved_ranges;
     for (i = 0; i < n; i++) {
       sr[i].state     = saved[i].state;
@@ -4824,16 +4825,16 @@ regset_search_body_position_lead(OnigRegSet* set,
     } while (1);
   }
 
-  if (sr_on_heap) xfree(sr);
+  REGSET_FREE_IF_HEAP(sr, n);
   return ONIG_MISMATCH;
 
  finish:
-  if (sr_on_heap) xfree(sr);
+  REGSET_FREE_IF_HEAP(sr, n);
   return r;
 
  match:
-  regset_save_ranges(set, str, end, range, s, sr);
-  if (sr_on_heap) xfree(sr);
+  regset_save_ranges(set, str, end, range, s, sr, same_text);
+  REGSET_FREE_IF_HEAP(sr, n);
   *rmatch_pos = (int )(s - str);
   return i;
 }
@@ -5033,7 +5034,7 @@ onig_regset_search_with_param(OnigRegSet* set,
     CHECK_NULL_RETURN_MEMERR(msas);
     ready = REGSET_STACK_OR_HEAP(char, set->n);
     if (IS_NULL(ready)) {
-      if (set->n > REGSET_STACK_ARRAYS_MAX_N) xfree(msas);
+      REGSET_FREE_IF_HEAP(msas, set->n);
       return ONIGERR_MEMORY;
     }
     xmemset(ready, 0, (size_t )set->n);
@@ -5060,8 +5061,8 @@ onig_regset_search_with_param(OnigRegSet* set,
       onig_region_clear(set->rs[i].region);
     }
   }
-  if (IS_NOT_NULL(msas) && set->n > REGSET_STACK_ARRAYS_MAX_N) xfree(msas);
-  if (IS_NOT_NULL(ready) && set->n > REGSET_STACK_ARRAYS_MAX_N) xfree(ready);
+  REGSET_FREE_IF_HEAP(msas, set->n);
+  REGSET_FREE_IF_HEAP(ready, set->n);
   return r;
 
  mismatch_no_msa:
@@ -5080,8 +5081,8 @@ onig_regset_search_with_param(OnigRegSet* set,
       onig_region_clear(set->rs[i].region);
     }
   }
-  if (IS_NOT_NULL(msas) && set->n > REGSET_STACK_ARRAYS_MAX_N) xfree(msas);
-  if (IS_NOT_NULL(ready) && set->n > REGSET_STACK_ARRAYS_MAX_N) xfree(ready);
+  REGSET_FREE_IF_HEAP(msas, set->n);
+  REGSET_FREE_IF_HEAP(ready, set->n);
   return r; /* regex index */
 }
 
@@ -5114,7 +5115,7 @@ onig_regset_search(OnigRegSet* set, const UChar* str, const UChar* end,
   for (i = 0; i < set->n; i++)
     onig_free_match_param_content(mp + i);
 
-  if (set->n > REGSET_STACK_ARRAYS_MAX_N) xfree(mps);
+  REGSET_FREE_IF_HEAP(mps, set->n);
 
   return r;
 }
